@@ -1,5 +1,6 @@
-import type { TestProject } from "vitest/node";
 import pg from "pg";
+import type {} from "vitest";
+import type { TestProject } from "vitest/node";
 
 /**
  * Decides once per run whether PostgreSQL takes part. Locally an unreachable server means the

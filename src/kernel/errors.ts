@@ -1,0 +1,59 @@
+/**
+ * Business errors carry a stable UPPER_SNAKE code; the HTTP edge maps each code to a status in one
+ * table (`src/http/problem.ts`). A broken invariant is not a business error: see `assert.ts`.
+ */
+export type ErrorCode =
+  | "VALIDATION_FAILED"
+  | "NOT_FOUND"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNBALANCED_TRANSACTION"
+  | "CURRENCY_MISMATCH"
+  | "TRANSACTION_CONFLICT"
+  | "INSUFFICIENT_BALANCE"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "IDEMPOTENCY_IN_FLIGHT"
+  | "CONFIG_INVALID"
+  | "STORAGE_UNAVAILABLE"
+  | "INTERNAL";
+
+export interface FieldIssue {
+  /** Dotted path to the offending field, e.g. `entries.1.amountMinor`. */
+  path: string;
+  message: string;
+}
+
+export class BillhookError extends Error {
+  readonly code: ErrorCode;
+  /** Extra machine-readable facts (balances, ids) that clients may act on. */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "BillhookError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends BillhookError {
+  readonly issues: FieldIssue[];
+
+  constructor(message: string, issues: FieldIssue[]) {
+    super("VALIDATION_FAILED", message, { issues });
+    this.name = "ValidationError";
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends BillhookError {
+  constructor(resource: string, id: string) {
+    super("NOT_FOUND", `${resource} ${id} does not exist.`, { resource, id });
+    this.name = "NotFoundError";
+  }
+}
+
+export function isBillhookError(error: unknown): error is BillhookError {
+  return error instanceof BillhookError;
+}

@@ -1,0 +1,11 @@
+/**
+ * How a domain service reaches its stores without knowing the database. The caller of `transaction`
+ * owns the unit of work: everything done with the given stores commits or rolls back together, and a
+ * service that is handed `stores` by its caller must not open a transaction of its own.
+ */
+export interface StoreAccess<Stores> {
+  /** Runs `work` in one write transaction, retried as a whole on transient conflicts. */
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  /** Runs `work` outside any write transaction (plain reads). */
+  read<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}

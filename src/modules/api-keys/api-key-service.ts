@@ -1,0 +1,87 @@
+import {
+  type Clock,
+  NotFoundError,
+  newId,
+  randomBase62,
+  type StoreAccess,
+  sha256Hex,
+  timingSafeEqual,
+} from "../../kernel/index.js";
+import type { ApiKeyStore } from "./api-key-store.js";
+import type { ApiKey, ApiKeyRecord, ApiKeyScope } from "./api-key-types.js";
+
+export interface ApiKeyStores {
+  apiKeys: ApiKeyStore;
+}
+
+const secretPrefix = "bh_sk_";
+const secretRandomLength = 32;
+/** `bh_sk_` plus this many random characters is the public, displayable and indexed part. */
+const displayRandomLength = 8;
+const secretPattern = /^bh_sk_[0-9A-Za-z]{32}$/;
+/** Compared against when the prefix is unknown, so a miss costs as much time as a hit. */
+const decoyHash = "0".repeat(64);
+
+/**
+ * Secret API keys. Only a SHA-256 hash and a short prefix are stored: a database leak reveals no
+ * usable key. Keys carry 190 bits of randomness, so an unsalted fast hash is enough.
+ */
+export class ApiKeys {
+  readonly #access: StoreAccess<ApiKeyStores>;
+  readonly #clock: Clock;
+
+  constructor(access: StoreAccess<ApiKeyStores>, clock: Clock) {
+    this.#access = access;
+    this.#clock = clock;
+  }
+
+  /**
+   * Mints a key. The secret is returned once and never again.
+   *
+   * @example
+   * const { secret } = await apiKeys.create({ scope: "server", name: "web app" });
+   */
+  async create(input: { scope: ApiKeyScope; name: string }): Promise<{ apiKey: ApiKey; secret: string }> {
+    const secret = `${secretPrefix}${randomBase62(secretRandomLength)}`;
+    const record: ApiKeyRecord = {
+      id: newId("key"),
+      prefix: secret.slice(0, secretPrefix.length + displayRandomLength),
+      scope: input.scope,
+      name: input.name,
+      createdAt: this.#clock.now(),
+      revokedAt: null,
+      secretHash: await sha256Hex(secret),
+    };
+    await this.#access.transaction((stores) => stores.apiKeys.insert(record));
+    return { apiKey: withoutHash(record), secret };
+  }
+
+  /** The key a secret belongs to, or null for any reason at all (the caller must not say which). */
+  async authenticate(secret: string): Promise<ApiKey | null> {
+    const wellFormed = secretPattern.test(secret);
+    const prefix = secret.slice(0, secretPrefix.length + displayRandomLength);
+    const record = wellFormed
+      ? await this.#access.read((stores) => stores.apiKeys.findByPrefix(prefix))
+      : null;
+    const presentedHash = await sha256Hex(secret);
+    const matches = timingSafeEqual(presentedHash, record?.secretHash ?? decoyHash);
+    if (!record || !matches || record.revokedAt !== null) return null;
+    return withoutHash(record);
+  }
+
+  async list(): Promise<ApiKey[]> {
+    return (await this.#access.read((stores) => stores.apiKeys.list())).map(withoutHash);
+  }
+
+  async revoke(idOrPrefix: string): Promise<ApiKey> {
+    const nowMs = this.#clock.now().getTime();
+    const record = await this.#access.transaction((stores) => stores.apiKeys.revoke(idOrPrefix, nowMs));
+    if (!record) throw new NotFoundError("API key", idOrPrefix);
+    return withoutHash(record);
+  }
+}
+
+function withoutHash(record: ApiKeyRecord): ApiKey {
+  const { secretHash: _secretHash, ...apiKey } = record;
+  return apiKey;
+}

@@ -1,0 +1,65 @@
+import type {
+  Account,
+  AccountBalance,
+  AccountKey,
+  BalanceDifference,
+  LedgerTransaction,
+  MetadataValue,
+  UnbalancedTransaction,
+} from "./ledger-types.js";
+
+export interface TransactionRecord {
+  id: string;
+  description: string;
+  metadata: Record<string, MetadataValue>;
+  contentHash: string;
+  postedAtMs: number;
+}
+
+export interface EntryRecord {
+  transactionId: string;
+  accountId: string;
+  currency: string;
+  amountMinor: number;
+  postedAtMs: number;
+}
+
+export interface BalanceDelta {
+  accountId: string;
+  currency: string;
+  deltaMinor: number;
+  entryCount: number;
+}
+
+export interface AccountFilter {
+  ownerId?: string;
+  kind?: string;
+  currency?: string;
+  limit: number;
+  /** Return accounts whose id sorts after this one (keyset pagination). */
+  afterId?: string;
+}
+
+/** Persistence port of the ledger. Implementations live in `src/storage`; no SQL anywhere else. */
+export interface LedgerStore {
+  /** Inserts the transaction header unless the id exists; waits for a concurrent insert to settle. */
+  insertTransactionIfAbsent(record: TransactionRecord): Promise<boolean>;
+  findTransaction(id: string): Promise<LedgerTransaction | null>;
+  /** Returns one account per key, creating missing ones; the result follows the order of `keys`. */
+  ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]>;
+  insertEntries(entries: EntryRecord[]): Promise<void>;
+  /**
+   * Adds each delta to its account's balance projection, locking the rows in the given order, and
+   * returns the new balances.
+   */
+  applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>>;
+  findAccountBalance(accountId: string): Promise<AccountBalance | null>;
+  findAccountByKey(key: AccountKey): Promise<Account | null>;
+  listAccountBalances(filter: AccountFilter): Promise<AccountBalance[]>;
+  /** Compares every balance projection with the sum of its entries. */
+  findBalanceDifferences(): Promise<{ accountsChecked: number; differences: BalanceDifference[] }>;
+  findUnbalancedTransactions(): Promise<{
+    transactionsChecked: number;
+    unbalanced: UnbalancedTransaction[];
+  }>;
+}

@@ -1,0 +1,130 @@
+import {
+  BillhookError,
+  canonicalJson,
+  type FieldIssue,
+  sha256Hex,
+  ValidationError,
+} from "../../kernel/index.js";
+import { ledgerLimits } from "./ledger-limits.js";
+import type { AccountKey, EntryInput, MetadataValue, PostingInput } from "./ledger-types.js";
+
+/** A posting that has passed every check that needs no database: what will be written, and its hash. */
+export interface PostingPlan {
+  id: string;
+  description: string;
+  metadata: Record<string, MetadataValue>;
+  entries: EntryInput[];
+  /** SHA-256 of the canonical content: a replay with the same hash is the same transaction. */
+  contentHash: string;
+}
+
+/**
+ * Validates a posting and computes its content hash. Rejects (with nothing written) any transaction
+ * that does not sum to zero in each currency.
+ *
+ * @example
+ * await planPosting({ id: "order_42", entries: [
+ *   { account: { kind: "provider_clearing", ownerId: "", currency: "USD" }, amountMinor: -500 },
+ *   { account: { kind: "revenue", ownerId: "", currency: "USD" }, amountMinor: 500 },
+ * ] });
+ */
+export async function planPosting(input: PostingInput): Promise<PostingPlan> {
+  const issues = validateShape(input);
+  if (issues.length > 0) throw new ValidationError("The ledger transaction is invalid.", issues);
+  assertBalanced(input.entries);
+  const description = input.description ?? "";
+  const metadata = input.metadata ?? {};
+  const entries = input.entries.map(normalizeEntry);
+  const contentHash = await sha256Hex(canonicalJson({ description, metadata, entries }));
+  return { id: input.id, description, metadata, entries, contentHash };
+}
+
+function normalizeEntry(entry: EntryInput): EntryInput {
+  const account: AccountKey = {
+    kind: entry.account.kind,
+    ownerId: entry.account.ownerId,
+    currency: entry.account.currency,
+  };
+  return entry.balanceFloorMinor === undefined
+    ? { account, amountMinor: entry.amountMinor }
+    : { account, amountMinor: entry.amountMinor, balanceFloorMinor: entry.balanceFloorMinor };
+}
+
+function assertBalanced(entries: EntryInput[]): void {
+  const sums = new Map<string, number>();
+  for (const entry of entries) {
+    const sum = (sums.get(entry.account.currency) ?? 0) + entry.amountMinor;
+    if (!Number.isSafeInteger(sum)) {
+      throw new ValidationError("The ledger transaction is invalid.", [
+        {
+          path: "entries",
+          message: `amounts in ${entry.account.currency} add up beyond the safe integer range`,
+        },
+      ]);
+    }
+    sums.set(entry.account.currency, sum);
+  }
+  const unbalanced = [...sums].filter(([, sum]) => sum !== 0);
+  if (unbalanced.length > 0) {
+    throw new BillhookError(
+      "UNBALANCED_TRANSACTION",
+      `Entries must sum to zero per currency; they sum to ${unbalanced
+        .map(([currency, sum]) => `${sum} ${currency}`)
+        .join(", ")}.`,
+      { sums: Object.fromEntries(unbalanced) },
+    );
+  }
+}
+
+function validateShape(input: PostingInput): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const limits = ledgerLimits;
+  if (input.id.length === 0 || input.id.length > limits.transactionIdLengthMax) {
+    issues.push({ path: "id", message: `must be 1 to ${limits.transactionIdLengthMax} characters` });
+  }
+  if ((input.description ?? "").length > limits.descriptionLengthMax) {
+    issues.push({
+      path: "description",
+      message: `must be at most ${limits.descriptionLengthMax} characters`,
+    });
+  }
+  issues.push(...validateMetadata(input.metadata ?? {}));
+  if (input.entries.length < 2 || input.entries.length > limits.entriesPerTransactionMax) {
+    issues.push({ path: "entries", message: `must hold 2 to ${limits.entriesPerTransactionMax} entries` });
+  }
+  input.entries.forEach((entry, index) => {
+    issues.push(...validateEntry(entry, `entries.${index}`));
+  });
+  return issues;
+}
+
+function validateEntry(entry: EntryInput, path: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const { kind, ownerId, currency } = entry.account;
+  if (!ledgerLimits.accountKindPattern.test(kind)) {
+    issues.push({ path: `${path}.account.kind`, message: "must be snake_case, 1 to 64 characters" });
+  }
+  if (ownerId.length > ledgerLimits.ownerIdLengthMax) {
+    issues.push({ path: `${path}.account.ownerId`, message: "is too long" });
+  }
+  if (!ledgerLimits.currencyPattern.test(currency)) {
+    issues.push({ path: `${path}.account.currency`, message: "must be an upper-case code such as USD" });
+  }
+  if (!Number.isSafeInteger(entry.amountMinor) || entry.amountMinor === 0) {
+    issues.push({ path: `${path}.amountMinor`, message: "must be a non-zero safe integer" });
+  }
+  if (entry.balanceFloorMinor !== undefined && !Number.isSafeInteger(entry.balanceFloorMinor)) {
+    issues.push({ path: `${path}.balanceFloorMinor`, message: "must be a safe integer" });
+  }
+  return issues;
+}
+
+function validateMetadata(metadata: Record<string, MetadataValue>): FieldIssue[] {
+  const entries = Object.entries(metadata);
+  if (entries.length > ledgerLimits.metadataKeysMax) {
+    return [{ path: "metadata", message: `must have at most ${ledgerLimits.metadataKeysMax} keys` }];
+  }
+  return entries
+    .filter(([, value]) => typeof value === "string" && value.length > ledgerLimits.metadataValueLengthMax)
+    .map(([key]) => ({ path: `metadata.${key}`, message: "is too long" }));
+}

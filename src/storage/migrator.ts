@@ -1,0 +1,48 @@
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator } from "kysely";
+import type { DialectName } from "./dialect.js";
+import * as foundation from "./migrations/0001-foundation.js";
+
+/** Forward-only: there are no `down` migrations; a mistake is fixed by a new migration. */
+const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> }> = {
+  "0001-foundation": foundation,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  readonly #dialect: DialectName;
+
+  constructor(dialect: DialectName) {
+    this.#dialect = dialect;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(migrationModules).map(([name, module]) => [
+        name,
+        { up: (db: Kysely<unknown>) => module.up(db, this.#dialect) },
+      ]),
+    );
+  }
+}
+
+export interface MigrationReport {
+  applied: string[];
+  /** Names of every migration now in the database, oldest first. */
+  current: string[];
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    migrationTableName: "billhook_migrations",
+    migrationLockTableName: "billhook_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const applied = (results ?? []).filter((result: MigrationResult) => result.status === "Success");
+  const all = await migrator.getMigrations();
+  return {
+    applied: applied.map((result) => result.migrationName),
+    current: all.filter((migration) => migration.executedAt).map((migration) => migration.name),
+  };
+}

@@ -1,0 +1,285 @@
+import { type Kysely, sql } from "kysely";
+import { newId } from "../../kernel/index.js";
+import type {
+  Account,
+  AccountBalance,
+  AccountFilter,
+  AccountKey,
+  BalanceDelta,
+  BalanceDifference,
+  EntryRecord,
+  LedgerStore,
+  LedgerTransaction,
+  TransactionRecord,
+  UnbalancedTransaction,
+} from "../../modules/ledger/index.js";
+import type { LedgerAccountsTable, Schema } from "../schema.js";
+
+/** Rows per multi-row INSERT, below SQLite's default limit on bound parameters. */
+const insertBatchRowsMax = 100;
+
+export class KyselyLedgerStore implements LedgerStore {
+  readonly #db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.#db = db;
+  }
+
+  async insertTransactionIfAbsent(record: TransactionRecord): Promise<boolean> {
+    // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or roll back, so
+    // exactly one of many parallel posts inserts and the rest see the committed original.
+    const inserted = await this.#db
+      .insertInto("ledger_transactions")
+      .values({
+        id: record.id,
+        description: record.description,
+        metadata_json: JSON.stringify(record.metadata),
+        content_hash: record.contentHash,
+        posted_at_ms: record.postedAtMs,
+      })
+      .onConflict((conflict) => conflict.column("id").doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async findTransaction(id: string): Promise<LedgerTransaction | null> {
+    const header = await this.#db
+      .selectFrom("ledger_transactions")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!header) return null;
+    const entries = await this.#db
+      .selectFrom("ledger_entries as e")
+      .innerJoin("ledger_accounts as a", "a.id", "e.account_id")
+      .select(["e.sequence", "e.account_id", "e.amount_minor", "a.kind", "a.owner_id", "a.currency"])
+      .where("e.transaction_id", "=", id)
+      .orderBy("e.sequence")
+      .execute();
+    return {
+      id: header.id,
+      description: header.description,
+      metadata: JSON.parse(header.metadata_json),
+      contentHash: header.content_hash,
+      postedAt: new Date(header.posted_at_ms),
+      entries: entries.map((entry) => ({
+        sequence: entry.sequence,
+        accountId: entry.account_id,
+        account: { kind: entry.kind, ownerId: entry.owner_id, currency: entry.currency },
+        amountMinor: entry.amount_minor,
+      })),
+    };
+  }
+
+  async ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]> {
+    const unique = [...new Map(keys.map((key) => [accountKeyString(key), key])).values()].sort((a, b) =>
+      accountKeyString(a) < accountKeyString(b) ? -1 : 1,
+    );
+    await this.#db
+      .insertInto("ledger_accounts")
+      .values(
+        unique.map((key) => ({
+          id: newId("acct"),
+          kind: key.kind,
+          owner_id: key.ownerId,
+          currency: key.currency,
+          created_at_ms: createdAtMs,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(["kind", "owner_id", "currency"]).doNothing())
+      .execute();
+    const rows = await this.#db
+      .selectFrom("ledger_accounts")
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          unique.map((key) =>
+            eb.and([
+              eb("kind", "=", key.kind),
+              eb("owner_id", "=", key.ownerId),
+              eb("currency", "=", key.currency),
+            ]),
+          ),
+        ),
+      )
+      .execute();
+    const byKey = new Map(rows.map((row) => [accountKeyString(toAccount(row)), toAccount(row)]));
+    return keys.map((key) => {
+      const account = byKey.get(accountKeyString(key));
+      if (!account) throw new Error(`ledger account ${accountKeyString(key)} was not created`);
+      return account;
+    });
+  }
+
+  async insertEntries(entries: EntryRecord[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += insertBatchRowsMax) {
+      await this.#db
+        .insertInto("ledger_entries")
+        .values(
+          entries.slice(start, start + insertBatchRowsMax).map((entry) => ({
+            transaction_id: entry.transactionId,
+            account_id: entry.accountId,
+            currency: entry.currency,
+            amount_minor: entry.amountMinor,
+            posted_at_ms: entry.postedAtMs,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>> {
+    const balances = new Map<string, number>();
+    for (const delta of deltas) {
+      const row = await this.#db
+        .insertInto("ledger_balances")
+        .values({
+          account_id: delta.accountId,
+          currency: delta.currency,
+          balance_minor: delta.deltaMinor,
+          entry_count: delta.entryCount,
+          updated_at_ms: updatedAtMs,
+        })
+        .onConflict((conflict) =>
+          conflict.column("account_id").doUpdateSet({
+            balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
+            entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
+            updated_at_ms: updatedAtMs,
+          }),
+        )
+        .returning(["account_id", "balance_minor"])
+        .executeTakeFirstOrThrow();
+      balances.set(row.account_id, row.balance_minor);
+    }
+    return balances;
+  }
+
+  async findAccountBalance(accountId: string): Promise<AccountBalance | null> {
+    const row = await this.#selectAccountBalances().where("a.id", "=", accountId).executeTakeFirst();
+    return row ? toAccountBalance(row) : null;
+  }
+
+  async findAccountByKey(key: AccountKey): Promise<Account | null> {
+    const row = await this.#db
+      .selectFrom("ledger_accounts")
+      .selectAll()
+      .where("kind", "=", key.kind)
+      .where("owner_id", "=", key.ownerId)
+      .where("currency", "=", key.currency)
+      .executeTakeFirst();
+    return row ? toAccount(row) : null;
+  }
+
+  async listAccountBalances(filter: AccountFilter): Promise<AccountBalance[]> {
+    let query = this.#selectAccountBalances().orderBy("a.id").limit(filter.limit);
+    if (filter.ownerId !== undefined) query = query.where("a.owner_id", "=", filter.ownerId);
+    if (filter.kind !== undefined) query = query.where("a.kind", "=", filter.kind);
+    if (filter.currency !== undefined) query = query.where("a.currency", "=", filter.currency);
+    if (filter.afterId !== undefined) query = query.where("a.id", ">", filter.afterId);
+    return (await query.execute()).map(toAccountBalance);
+  }
+
+  #selectAccountBalances() {
+    return this.#db
+      .selectFrom("ledger_accounts as a")
+      .leftJoin("ledger_balances as b", "b.account_id", "a.id")
+      .select([
+        "a.id",
+        "a.kind",
+        "a.owner_id",
+        "a.currency",
+        "a.created_at_ms",
+        "b.balance_minor",
+        "b.entry_count",
+        "b.updated_at_ms",
+      ]);
+  }
+
+  async findBalanceDifferences(): Promise<{ accountsChecked: number; differences: BalanceDifference[] }> {
+    const rows = await this.#db
+      .selectFrom("ledger_accounts as a")
+      .leftJoin("ledger_balances as b", "b.account_id", "a.id")
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom("ledger_entries")
+            .select([
+              "account_id",
+              sql<number>`sum(amount_minor)`.as("sum_minor"),
+              sql<number>`count(*)`.as("entry_count"),
+            ])
+            .groupBy("account_id")
+            .as("e"),
+        (join) => join.onRef("e.account_id", "=", "a.id"),
+      )
+      .select(["a.id", "b.balance_minor", "b.entry_count as projected_count", "e.sum_minor", "e.entry_count"])
+      .execute();
+    const differences = rows
+      .map((row) => ({
+        accountId: row.id,
+        projectedMinor: Number(row.balance_minor ?? 0),
+        recomputedMinor: Number(row.sum_minor ?? 0),
+        projectedEntryCount: Number(row.projected_count ?? 0),
+        recomputedEntryCount: Number(row.entry_count ?? 0),
+      }))
+      .filter(
+        (row) =>
+          row.projectedMinor !== row.recomputedMinor || row.projectedEntryCount !== row.recomputedEntryCount,
+      );
+    return { accountsChecked: rows.length, differences };
+  }
+
+  async findUnbalancedTransactions(): Promise<{
+    transactionsChecked: number;
+    unbalanced: UnbalancedTransaction[];
+  }> {
+    const counted = await this.#db
+      .selectFrom("ledger_transactions")
+      .select(sql<number>`count(*)`.as("count"))
+      .executeTakeFirstOrThrow();
+    const rows = await this.#db
+      .selectFrom("ledger_entries")
+      .select(["transaction_id", "currency", sql<number>`sum(amount_minor)`.as("sum_minor")])
+      .groupBy(["transaction_id", "currency"])
+      .having(sql`sum(amount_minor)`, "<>", 0)
+      .execute();
+    return {
+      transactionsChecked: Number(counted.count),
+      unbalanced: rows.map((row) => ({
+        transactionId: row.transaction_id,
+        currency: row.currency,
+        sumMinor: Number(row.sum_minor),
+      })),
+    };
+  }
+}
+
+function accountKeyString(key: AccountKey): string {
+  return JSON.stringify([key.kind, key.ownerId, key.currency]);
+}
+
+function toAccount(row: LedgerAccountsTable): Account {
+  return {
+    id: row.id,
+    kind: row.kind,
+    ownerId: row.owner_id,
+    currency: row.currency,
+    createdAt: new Date(row.created_at_ms),
+  };
+}
+
+function toAccountBalance(
+  row: LedgerAccountsTable & {
+    balance_minor: number | null;
+    entry_count: number | null;
+    updated_at_ms: number | null;
+  },
+): AccountBalance {
+  return {
+    account: toAccount(row),
+    balanceMinor: row.balance_minor ?? 0,
+    entryCount: row.entry_count ?? 0,
+    updatedAt: row.updated_at_ms === null ? null : new Date(row.updated_at_ms),
+  };
+}
