@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "VALIDATION_FAILED"
+  | "MALFORMED_REQUEST"
   | "NOT_FOUND"
   | "UNAUTHORIZED"
   | "FORBIDDEN"

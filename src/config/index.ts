@@ -1,0 +1,8 @@
+export {
+  type BillhookConfigInput,
+  billhookConfigSchema,
+  defineConfig,
+  type Environment,
+  environmentSchema,
+} from "./config-schema.js";
+export { type ResolvedConfig, resolveConfig } from "./resolve-config.js";

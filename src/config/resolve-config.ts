@@ -1,0 +1,46 @@
+import type { z } from "zod";
+import { BillhookError } from "../kernel/index.js";
+import {
+  type BillhookConfigInput,
+  billhookConfigSchema,
+  type Environment,
+  environmentSchema,
+} from "./config-schema.js";
+
+export interface ResolvedConfig {
+  environment: Environment;
+  idempotencyRetentionMs: number;
+  requestBodyBytesMax: number;
+}
+
+const hourMs = 60 * 60 * 1000;
+
+/**
+ * Validates the environment and the config file together; the error names every bad field, e.g.
+ * `billhook.config.ts: settings.idempotencyRetentionHours: Too small: expected number to be >=24`.
+ */
+export function resolveConfig(
+  environment: Record<string, string | undefined>,
+  file: unknown = {},
+  fileName = "billhook.config.ts",
+): ResolvedConfig {
+  const parsedEnvironment = environmentSchema.safeParse(environment);
+  if (!parsedEnvironment.success) throw configError("environment", parsedEnvironment.error);
+  const parsedFile = billhookConfigSchema.safeParse(file ?? {});
+  if (!parsedFile.success) throw configError(fileName, parsedFile.error);
+  const settings: NonNullable<BillhookConfigInput["settings"]> = parsedFile.data.settings ?? {};
+  return {
+    environment: parsedEnvironment.data,
+    idempotencyRetentionMs: (settings.idempotencyRetentionHours ?? 24) * hourMs,
+    requestBodyBytesMax: settings.requestBodyBytesMax ?? 1024 * 1024,
+  };
+}
+
+function configError(source: string, error: z.ZodError): BillhookError {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  const lines = issues.map((issue) => `${source}: ${issue.path}: ${issue.message}`);
+  return new BillhookError("CONFIG_INVALID", `Invalid configuration:\n  ${lines.join("\n  ")}`, { issues });
+}

@@ -1,0 +1,116 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { Billhook } from "../engine.js";
+import { BillhookError, ValidationError } from "../kernel/index.js";
+import { renderApiReference } from "./api-reference.js";
+import type { HttpEnv } from "./http-env.js";
+import { authenticate } from "./middleware/authenticate.js";
+import { idempotency } from "./middleware/idempotency.js";
+import { requestLog } from "./middleware/request-log.js";
+import { problemResponse } from "./problem.js";
+import { apiKeyRoutes } from "./routes/api-key-routes.js";
+import { healthRoutes } from "./routes/health-routes.js";
+import { ledgerRoutes } from "./routes/ledger-routes.js";
+
+/** Prefixes under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
+export const publicApiPrefixes: readonly string[] = ["/v1/webhooks/"];
+
+export const apiVersion = "0.1.0";
+
+/**
+ * The HTTP API as a Hono app: runs on Node (`@hono/node-server`), Workers and Deno alike, and is
+ * tested with `app.request()` without a socket.
+ *
+ * @example
+ * serve({ fetch: createHttpApp(billhook).fetch, port: 8787 });
+ */
+export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ValidationError(
+          "The request is invalid.",
+          result.error.issues.map((issue) => ({
+            path: [result.target, ...issue.path.map(String)].join("."),
+            message: issue.message,
+          })),
+        );
+      }
+    },
+  });
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    c.set("billhook", billhook);
+    await next();
+  });
+  app.use("*", requestLog);
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: billhook.config.requestBodyBytesMax,
+      onError: () => {
+        throw new BillhookError(
+          "PAYLOAD_TOO_LARGE",
+          `The request body exceeds ${billhook.config.requestBodyBytesMax} bytes.`,
+          { bytesMax: billhook.config.requestBodyBytesMax },
+        );
+      },
+    }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (publicApiPrefixes.some((prefix) => path.startsWith(prefix))) return next();
+    return authenticate(c, async () => {
+      await idempotency(c, next);
+    });
+  });
+
+  app.onError((error, c) => {
+    const mapped = fromFrameworkError(error);
+    if (!(mapped instanceof BillhookError)) {
+      billhook.logger.error(
+        { requestId: c.var.requestId, error: error instanceof Error ? error.stack : String(error) },
+        "unhandled error",
+      );
+    }
+    return problemResponse(mapped, c.var.requestId);
+  });
+  app.notFound((c) =>
+    problemResponse(
+      new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+      c.var.requestId,
+    ),
+  );
+
+  app.route("/", healthRoutes);
+  app.route("/", ledgerRoutes);
+  app.route("/", apiKeyRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A secret key `bh_sk_…` created with `billhook keys create`.",
+  });
+  const documentConfig = {
+    openapi: "3.1.0",
+    info: {
+      title: "Billhook",
+      version: apiVersion,
+      description: "Entitlements, credits, usage and a double-entry ledger over Polar and Stripe.",
+    },
+  };
+  app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(documentConfig)));
+  app.get("/docs", (c) => c.html(renderApiReference(app.getOpenAPI31Document(documentConfig) as never)));
+  return app;
+}
+
+/** Hono's own errors (an unparseable body) become typed problems like ours. */
+function fromFrameworkError(error: unknown): unknown {
+  if (error instanceof SyntaxError || (error instanceof HTTPException && error.status === 400)) {
+    return new BillhookError("MALFORMED_REQUEST", "The request body is not valid JSON.");
+  }
+  return error;
+}

@@ -1,0 +1,56 @@
+import { createMiddleware } from "hono/factory";
+import { BillhookError, sha256Hex } from "../../kernel/index.js";
+import { idempotencyKeyPattern } from "../../modules/idempotency/index.js";
+import type { HttpEnv } from "../http-env.js";
+
+/** Response headers worth replaying; the rest (dates, request ids) describe the original delivery. */
+const replayedHeaders = ["content-type", "location"];
+
+/**
+ * Makes any write carrying `Idempotency-Key` exactly-once per API key: the first request runs and
+ * its response is stored; a retry with the same request gets that response back with
+ * `Idempotency-Replayed: true`. Responses with a 5xx status are not stored, so the client may retry.
+ */
+export const idempotency = createMiddleware<HttpEnv>(async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined || !["POST", "PUT", "PATCH", "DELETE"].includes(c.req.method)) return next();
+  if (!idempotencyKeyPattern.test(key)) {
+    throw new BillhookError(
+      "VALIDATION_FAILED",
+      "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+      {
+        issues: [{ path: "header.idempotency-key", message: "invalid" }],
+      },
+    );
+  }
+  const principalId = c.var.apiKey.id;
+  const url = new URL(c.req.url);
+  const requestHash = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
+  const { idempotency: service } = c.var.billhook;
+
+  const decision = await service.begin(principalId, key, requestHash);
+  if (decision.kind === "replay") {
+    const headers = new Headers(decision.response.headers);
+    headers.set("idempotency-replayed", "true");
+    c.res = new Response(decision.response.body, { status: decision.response.status, headers });
+    return;
+  }
+
+  try {
+    await next();
+  } catch (error) {
+    await service.abandon(principalId, key);
+    throw error;
+  }
+  if (c.res.status >= 500) {
+    await service.abandon(principalId, key);
+    return;
+  }
+  const body = await c.res.clone().text();
+  const headers: Record<string, string> = {};
+  for (const name of replayedHeaders) {
+    const value = c.res.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  await service.complete(principalId, key, { status: c.res.status, headers, body });
+});

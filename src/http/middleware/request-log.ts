@@ -1,0 +1,19 @@
+import { createMiddleware } from "hono/factory";
+import type { HttpEnv } from "../http-env.js";
+
+/** One structured line per request. Only the method, path and outcome: never headers or bodies. */
+export const requestLog = createMiddleware<HttpEnv>(async (c, next) => {
+  const startedAt = performance.now();
+  await next();
+  const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  const fields = {
+    requestId: c.var.requestId,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    durationMs,
+    ...(c.var.apiKey ? { apiKeyId: c.var.apiKey.id } : {}),
+  };
+  if (c.res.status >= 500) c.var.billhook.logger.error(fields, "request failed");
+  else c.var.billhook.logger.info(fields, "request");
+});
