@@ -1,0 +1,97 @@
+/**
+ * Dependency direction, checked by `npm run check` rather than by review:
+ *   kernel ← modules ← storage ← engine ← http ← node (CLI, server, worker)
+ * and nothing outside the Node entry points and database drivers imports `node:` built-ins, so the
+ * engine and HTTP app can run on Cloudflare Workers.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "kernel-is-a-leaf",
+      comment: "The kernel (errors, clock, crypto, ports) depends on nothing of ours.",
+      severity: "error",
+      from: { path: "^src/kernel/" },
+      to: { path: "^src/(?!kernel/)" },
+    },
+    {
+      name: "modules-know-no-infrastructure",
+      comment:
+        "Domain modules see only the kernel and other modules' index: no storage, HTTP, providers or Node.",
+      severity: "error",
+      from: { path: "^src/modules/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^src/(storage|http|node|providers|emulators|config|engine)" },
+    },
+    {
+      name: "modules-use-each-other-through-index",
+      severity: "error",
+      from: { path: "^src/modules/([^/]+)/" },
+      to: { path: "^src/modules/(?!$1/)[^/]+/(?!index\\.ts$)" },
+    },
+    {
+      name: "no-sql-outside-storage",
+      comment: "Kysely and the drivers are storage's business.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/storage/", "^src/testing/", "\\.test\\.ts$"] },
+      to: { path: "node_modules/(kysely|pg|better-sqlite3)/" },
+    },
+    {
+      name: "http-is-runtime-agnostic",
+      severity: "error",
+      from: { path: "^src/(http|modules|kernel|config|engine)", pathNot: "\\.test\\.ts$" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "storage-core-is-runtime-agnostic",
+      comment: "Only the driver files and open-storage.ts may use Node built-ins.",
+      severity: "error",
+      from: {
+        path: "^src/storage/",
+        pathNot: ["^src/storage/(sqlite-driver|postgres-driver|open-storage)\\.ts$", "\\.test\\.ts$"],
+      },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "storage-imports-no-drivers-in-core",
+      severity: "error",
+      from: {
+        path: "^src/storage/",
+        pathNot: "^src/storage/(sqlite-driver|postgres-driver|open-storage)\\.ts$",
+      },
+      to: { path: "node_modules/(pg|better-sqlite3)/" },
+    },
+    {
+      name: "http-does-not-reach-into-storage",
+      severity: "error",
+      from: { path: "^src/http/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^src/storage/(?!index\\.ts$)" },
+    },
+    {
+      name: "only-node-entry-points-use-the-cli-and-server",
+      severity: "error",
+      from: { path: "^src/(?!node/)", pathNot: ["\\.test\\.ts$", "^src/testing/"] },
+      to: { path: "^src/node/" },
+    },
+    {
+      name: "production-code-does-not-import-tests",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["\\.test\\.ts$", "^src/testing/"] },
+      to: { path: ["\\.test\\.ts$", "^src/testing/"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+    },
+    exclude: { path: "^src/emulators/" },
+  },
+};

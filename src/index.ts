@@ -1,0 +1,23 @@
+/** Billhook's runtime-agnostic public API: the engine, its modules' types, config and HTTP app. */
+export {
+  type BillhookConfigInput,
+  defineConfig,
+  type ResolvedConfig,
+  resolveConfig,
+} from "./config/index.js";
+export { type Billhook, type BillhookOptions, createBillhook } from "./engine.js";
+export { createHttpApp } from "./http/app.js";
+export { statusByCode, toProblem } from "./http/problem.js";
+export {
+  BillhookError,
+  type Clock,
+  type ErrorCode,
+  type Logger,
+  ManualClock,
+  NotFoundError,
+  systemClock,
+  ValidationError,
+} from "./kernel/index.js";
+export type { ApiKey, ApiKeyScope } from "./modules/api-keys/index.js";
+export type * from "./modules/ledger/ledger-types.js";
+export { Storage, type StorageOptions } from "./storage/index.js";

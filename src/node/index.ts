@@ -1,0 +1,12 @@
+/** Node-only entry points: drivers, the CLI and the server. `billhook/node` in package exports. */
+export {
+  defaultSqlitePath,
+  describeDatabaseUrl,
+  type OpenStorageOptions,
+  openStorage,
+} from "../storage/open-storage.js";
+export { runCli } from "./cli.js";
+export { createPinoLogger } from "./pino-logger.js";
+export { createRuntime } from "./runtime.js";
+export { type RunningServer, startServer } from "./serve.js";
+export { startWorker, type WorkerHandle } from "./worker.js";

@@ -1,0 +1,21 @@
+import { resolveConfig } from "../config/index.js";
+import { type Billhook, createBillhook } from "../engine.js";
+import { describeDatabaseUrl, openStorage } from "../storage/open-storage.js";
+import { loadConfigFile } from "./load-config-file.js";
+import { createPinoLogger } from "./pino-logger.js";
+
+/** Builds the engine from the process environment and `billhook.config.ts`; fails naming bad fields. */
+export async function createRuntime(
+  environment: Record<string, string | undefined> = process.env,
+): Promise<{ billhook: Billhook; databaseDescription: string }> {
+  const file = await loadConfigFile(process.cwd(), environment.BILLHOOK_CONFIG);
+  const config = resolveConfig(environment, file?.config ?? {}, file?.fileName);
+  const logger = createPinoLogger(config.environment.LOG_LEVEL);
+  const storage = openStorage({
+    ...(config.environment.DATABASE_URL ? { databaseUrl: config.environment.DATABASE_URL } : {}),
+  });
+  return {
+    billhook: createBillhook({ storage, config, logger }),
+    databaseDescription: describeDatabaseUrl(config.environment.DATABASE_URL),
+  };
+}
