@@ -78,10 +78,27 @@ module.exports = {
       to: { path: "^src/node/" },
     },
     {
+      name: "emulators-stand-alone",
+      comment: "An emulator plays the provider: it must not lean on the engine it is used to test.",
+      severity: "error",
+      from: { path: "^src/emulators/" },
+      to: { path: "^src/(?!emulators/|kernel/)" },
+    },
+    {
+      name: "emulator-core-is-runtime-agnostic",
+      comment: "Only the Node server, the CLI and test helpers of an emulator may use Node built-ins.",
+      severity: "error",
+      from: {
+        path: "^src/emulators/",
+        pathNot: ["-(server|cli)\\.ts$", "/testing/", "\\.test\\.ts$"],
+      },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
       name: "production-code-does-not-import-tests",
       severity: "error",
-      from: { path: "^src/", pathNot: ["\\.test\\.ts$", "^src/testing/"] },
-      to: { path: ["\\.test\\.ts$", "^src/testing/"] },
+      from: { path: "^src/", pathNot: ["\\.test\\.ts$", "/testing/"] },
+      to: { path: ["\\.test\\.ts$", "/testing/"] },
     },
   ],
   options: {
@@ -92,6 +109,5 @@ module.exports = {
       exportsFields: ["exports"],
       conditionNames: ["import", "require", "node", "default"],
     },
-    exclude: { path: "^src/emulators/" },
   },
 };

@@ -233,3 +233,22 @@ describe("HTTP app", () => {
     expect((await response.json()).code).toBe("NOT_FOUND");
   });
 });
+
+describe("API key revocation", () => {
+  it("takes effect at once on the instance that revoked, and within the cache time on another", async () => {
+    const storage = openStorage({ databaseUrl: ":memory:" });
+    await storage.migrate();
+    const { createBillhook } = await import("../engine.js");
+    const { ManualClock } = await import("../kernel/index.js");
+    const clock = new ManualClock();
+    const first = await createTestService(storage, { clock });
+    const second = createBillhook({ storage, clock });
+    const { secret, apiKey } = await first.billhook.apiKeys.create({ scope: "server", name: "soon revoked" });
+    expect(await second.apiKeys.authenticate(secret)).not.toBeNull();
+
+    await first.billhook.apiKeys.revoke(apiKey.id);
+    expect((await first.app.request("/v1/ledger/accounts", authorized(secret))).status).toBe(401);
+    clock.advance(5_000);
+    expect(await second.apiKeys.authenticate(secret)).toBeNull();
+  });
+});

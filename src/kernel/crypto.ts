@@ -1,17 +1,15 @@
 /**
- * Hashing and randomness over Web Crypto only, so the domain runs unchanged on Node, Workers and Deno.
+ * Hashing and randomness that run unchanged on Node, Workers and Deno. SHA-256 comes from
+ * @noble/hashes rather than `crypto.subtle`: it is synchronous and, for the short inputs hashed on the
+ * request path (API keys, request fingerprints), several times faster than Web Crypto's async hop.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
 const encoder = new TextEncoder();
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return bytesToHex(new Uint8Array(digest));
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(encoder.encode(text)));
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

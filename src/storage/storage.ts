@@ -8,7 +8,7 @@ import { type MigrationReport, migrateToLatest } from "./migrator.js";
 import type { Schema } from "./schema.js";
 import { KyselyApiKeyStore } from "./stores/api-key-store.js";
 import { KyselyIdempotencyStore } from "./stores/idempotency-store.js";
-import { KyselyLedgerStore } from "./stores/ledger-store.js";
+import { AccountCache, KyselyLedgerStore } from "./stores/ledger-store.js";
 
 /** Every store of every module, bound to one connection or transaction. */
 export interface Stores {
@@ -18,8 +18,8 @@ export interface Stores {
 }
 
 export interface StorageOptions {
-  /** Attempts of a whole transaction when the database reports a transient conflict. */
-  transactionAttemptsMax?: number;
+  /** How long a transaction keeps being retried after transient conflicts before the error surfaces. */
+  transactionRetryDeadlineMs?: number;
   /** Upper bound of the randomized back-off between attempts. */
   retryDelayMsMax?: number;
 }
@@ -31,22 +31,30 @@ export interface StorageOptions {
 export class Storage implements StoreAccess<Stores> {
   readonly dialect: DialectName;
   readonly #db: Kysely<Schema>;
-  readonly #transactionAttemptsMax: number;
+  readonly #transactionRetryDeadlineMs: number;
   readonly #retryDelayMsMax: number;
+  readonly #accountCache = new AccountCache();
 
   constructor(db: Kysely<Schema>, dialect: DialectName, options: StorageOptions = {}) {
     this.#db = db;
     this.dialect = dialect;
-    this.#transactionAttemptsMax = options.transactionAttemptsMax ?? 8;
+    this.#transactionRetryDeadlineMs = options.transactionRetryDeadlineMs ?? 5_000;
     this.#retryDelayMsMax = options.retryDelayMsMax ?? 50;
   }
 
+  /**
+   * Retries the whole transaction on SQLITE_BUSY, serialization failures and deadlocks, with
+   * randomized back-off, until the deadline. Waiting here rather than in SQLite's busy handler keeps
+   * the event loop free: better-sqlite3 would otherwise block the whole process while it waits.
+   */
   async transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    const startedAtMs = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#db.transaction().execute((trx) => work(createStores(trx)));
+        return await this.#db.transaction().execute((trx) => work(this.#createStores(trx)));
       } catch (error) {
-        if (!isTransientConflict(error) || attempt >= this.#transactionAttemptsMax) throw error;
+        const expired = Date.now() - startedAtMs >= this.#transactionRetryDeadlineMs;
+        if (!isTransientConflict(error) || expired) throw error;
         // Full jitter: colliding transactions spread out instead of colliding again in lockstep.
         const delayMs = Math.random() * Math.min(this.#retryDelayMsMax, 2 ** attempt);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -55,7 +63,7 @@ export class Storage implements StoreAccess<Stores> {
   }
 
   async read<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
-    return work(createStores(this.#db));
+    return work(this.#createStores(this.#db));
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -71,16 +79,16 @@ export class Storage implements StoreAccess<Stores> {
     await this.#db.destroy();
   }
 
+  #createStores(db: Kysely<Schema>): Stores {
+    return {
+      ledger: new KyselyLedgerStore(db, this.#accountCache),
+      apiKeys: new KyselyApiKeyStore(db),
+      idempotency: new KyselyIdempotencyStore(db),
+    };
+  }
+
   /** For storage-level tests and maintenance tools only; domain code never touches SQL. */
   get kysely(): Kysely<Schema> {
     return this.#db;
   }
-}
-
-function createStores(db: Kysely<Schema>): Stores {
-  return {
-    ledger: new KyselyLedgerStore(db),
-    apiKeys: new KyselyApiKeyStore(db),
-    idempotency: new KyselyIdempotencyStore(db),
-  };
 }

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from "vitest";
+import { sha256Hex } from "../../kernel/index.js";
 import { describeEachDialect } from "../../testing/storage-matrix.js";
 import { authorized, createTestService, type TestService } from "../../testing/test-engine.js";
 
@@ -160,9 +161,7 @@ describeEachDialect("Idempotency-Key", (fixture) => {
     const principal = (await service.billhook.apiKeys.authenticate(service.adminKey))!.id;
     const body = transfer(key);
     // Claim the key as a crashed process would have: in flight, never completed.
-    const hash = await import("../../kernel/index.js").then((kernel) =>
-      kernel.sha256Hex(`POST /v1/ledger/transactions\n${body}`),
-    );
+    const hash = sha256Hex(`POST /v1/ledger/transactions\n${body}`);
     await service.billhook.idempotency.begin(principal, key, hash);
     expect((await post(service, "/v1/ledger/transactions", key, body)).status).toBe(409);
 

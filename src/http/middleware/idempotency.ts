@@ -25,7 +25,7 @@ export const idempotency = createMiddleware<HttpEnv>(async (c, next) => {
   }
   const principalId = c.var.apiKey.id;
   const url = new URL(c.req.url);
-  const requestHash = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
+  const requestHash = sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
   const { idempotency: service } = c.var.billhook;
 
   const decision = await service.begin(principalId, key, requestHash);

@@ -21,6 +21,7 @@ const displayRandomLength = 8;
 const secretPattern = /^bh_sk_[0-9A-Za-z]{32}$/;
 /** Compared against when the prefix is unknown, so a miss costs as much time as a hit. */
 const decoyHash = "0".repeat(64);
+const cachedKeysMax = 10_000;
 
 /**
  * Secret API keys. Only a SHA-256 hash and a short prefix are stored: a database leak reveals no
@@ -29,10 +30,18 @@ const decoyHash = "0".repeat(64);
 export class ApiKeys {
   readonly #access: StoreAccess<ApiKeyStores>;
   readonly #clock: Clock;
+  readonly #cacheTtlMs: number;
+  /**
+   * Key records by prefix, with when they were read. Authenticating every request against the
+   * database would cost a query on every hot-path call; instead a record is trusted for `cacheTtlMs`.
+   * A revocation on this instance takes effect at once; on other instances within that time.
+   */
+  readonly #cache = new Map<string, { record: ApiKeyRecord | null; readAtMs: number }>();
 
-  constructor(access: StoreAccess<ApiKeyStores>, clock: Clock) {
+  constructor(access: StoreAccess<ApiKeyStores>, clock: Clock, options: { cacheTtlMs?: number } = {}) {
     this.#access = access;
     this.#clock = clock;
+    this.#cacheTtlMs = options.cacheTtlMs ?? 5_000;
   }
 
   /**
@@ -50,7 +59,7 @@ export class ApiKeys {
       name: input.name,
       createdAt: this.#clock.now(),
       revokedAt: null,
-      secretHash: await sha256Hex(secret),
+      secretHash: sha256Hex(secret),
     };
     await this.#access.transaction((stores) => stores.apiKeys.insert(record));
     return { apiKey: withoutHash(record), secret };
@@ -60,13 +69,24 @@ export class ApiKeys {
   async authenticate(secret: string): Promise<ApiKey | null> {
     const wellFormed = secretPattern.test(secret);
     const prefix = secret.slice(0, secretPrefix.length + displayRandomLength);
-    const record = wellFormed
-      ? await this.#access.read((stores) => stores.apiKeys.findByPrefix(prefix))
-      : null;
-    const presentedHash = await sha256Hex(secret);
+    const record = wellFormed ? await this.#findByPrefix(prefix) : null;
+    const presentedHash = sha256Hex(secret);
     const matches = timingSafeEqual(presentedHash, record?.secretHash ?? decoyHash);
     if (!record || !matches || record.revokedAt !== null) return null;
     return withoutHash(record);
+  }
+
+  async #findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
+    const nowMs = this.#clock.now().getTime();
+    const cached = this.#cache.get(prefix);
+    if (cached && nowMs - cached.readAtMs < this.#cacheTtlMs) return cached.record;
+    const record = await this.#access.read((stores) => stores.apiKeys.findByPrefix(prefix));
+    // Unknown prefixes are not cached: a flood of random keys must not grow memory.
+    if (record) {
+      if (this.#cache.size >= cachedKeysMax) this.#cache.clear();
+      this.#cache.set(prefix, { record, readAtMs: nowMs });
+    }
+    return record;
   }
 
   async list(): Promise<ApiKey[]> {
@@ -77,6 +97,7 @@ export class ApiKeys {
     const nowMs = this.#clock.now().getTime();
     const record = await this.#access.transaction((stores) => stores.apiKeys.revoke(idOrPrefix, nowMs));
     if (!record) throw new NotFoundError("API key", idOrPrefix);
+    this.#cache.delete(record.prefix);
     return withoutHash(record);
   }
 }

@@ -39,13 +39,13 @@ export class Ledger {
    * ] });
    */
   async post(input: PostingInput): Promise<PostingResult> {
-    const plan = await planPosting(input);
+    const plan = planPosting(input);
     return this.#access.transaction((stores) => this.#apply(stores, plan));
   }
 
   /** Posts inside a unit of work the caller owns (e.g. a credit spend that also writes a hold). */
   async postWithin(stores: LedgerStores, input: PostingInput): Promise<PostingResult> {
-    return this.#apply(stores, await planPosting(input));
+    return this.#apply(stores, planPosting(input));
   }
 
   async #apply(stores: LedgerStores, plan: PostingPlan): Promise<PostingResult> {
@@ -63,7 +63,7 @@ export class Ledger {
       plan.entries.map((entry) => entry.account),
       postedAtMs,
     );
-    await stores.ledger.insertEntries(
+    const sequences = await stores.ledger.insertEntries(
       plan.entries.map((entry, index) => ({
         transactionId: plan.id,
         accountId: accounts[index]!.id,
@@ -83,8 +83,20 @@ export class Ledger {
       balances,
     );
 
-    const transaction = await stores.ledger.findTransaction(plan.id);
-    if (!transaction) throw new Error(`ledger transaction ${plan.id} vanished inside its own unit of work`);
+    // Built from what was just written rather than read back: one round trip less per posting.
+    const transaction: LedgerTransaction = {
+      id: plan.id,
+      description: plan.description,
+      metadata: plan.metadata,
+      contentHash: plan.contentHash,
+      postedAt: new Date(postedAtMs),
+      entries: plan.entries.map((entry, index) => ({
+        sequence: sequences[index]!,
+        accountId: accounts[index]!.id,
+        account: entry.account,
+        amountMinor: entry.amountMinor,
+      })),
+    };
     return {
       transaction,
       replayed: false,

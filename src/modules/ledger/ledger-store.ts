@@ -47,10 +47,12 @@ export interface LedgerStore {
   findTransaction(id: string): Promise<LedgerTransaction | null>;
   /** Returns one account per key, creating missing ones; the result follows the order of `keys`. */
   ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]>;
-  insertEntries(entries: EntryRecord[]): Promise<void>;
+  /** Appends the entries in order and returns the sequence number given to each. */
+  insertEntries(entries: EntryRecord[]): Promise<number[]>;
   /**
-   * Adds each delta to its account's balance projection, locking the rows in the given order, and
-   * returns the new balances.
+   * Adds each delta to its account's balance projection, locking the rows in the given order (one
+   * statement, so a hot account's row lock is held as briefly as possible), and returns the new
+   * balances.
    */
   applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>>;
   findAccountBalance(accountId: string): Promise<AccountBalance | null>;

@@ -23,19 +23,19 @@ export interface PostingPlan {
  * that does not sum to zero in each currency.
  *
  * @example
- * await planPosting({ id: "order_42", entries: [
+ * planPosting({ id: "order_42", entries: [
  *   { account: { kind: "provider_clearing", ownerId: "", currency: "USD" }, amountMinor: -500 },
  *   { account: { kind: "revenue", ownerId: "", currency: "USD" }, amountMinor: 500 },
  * ] });
  */
-export async function planPosting(input: PostingInput): Promise<PostingPlan> {
+export function planPosting(input: PostingInput): PostingPlan {
   const issues = validateShape(input);
   if (issues.length > 0) throw new ValidationError("The ledger transaction is invalid.", issues);
   assertBalanced(input.entries);
   const description = input.description ?? "";
   const metadata = input.metadata ?? {};
   const entries = input.entries.map(normalizeEntry);
-  const contentHash = await sha256Hex(canonicalJson({ description, metadata, entries }));
+  const contentHash = sha256Hex(canonicalJson({ description, metadata, entries }));
   return { id: input.id, description, metadata, entries, contentHash };
 }
 

@@ -18,11 +18,35 @@ import type { LedgerAccountsTable, Schema } from "../schema.js";
 /** Rows per multi-row INSERT, below SQLite's default limit on bound parameters. */
 const insertBatchRowsMax = 100;
 
+/**
+ * Accounts never change once created, so their ids can be remembered. Only accounts that were already
+ * committed when read are remembered: one created by a transaction that may still roll back is not.
+ */
+export class AccountCache {
+  readonly #accounts = new Map<string, Account>();
+  readonly #sizeMax: number;
+
+  constructor(sizeMax = 10_000) {
+    this.#sizeMax = sizeMax;
+  }
+
+  get(key: AccountKey): Account | undefined {
+    return this.#accounts.get(accountKeyString(key));
+  }
+
+  remember(account: Account): void {
+    if (this.#accounts.size >= this.#sizeMax) this.#accounts.clear();
+    this.#accounts.set(accountKeyString(account), account);
+  }
+}
+
 export class KyselyLedgerStore implements LedgerStore {
   readonly #db: Kysely<Schema>;
+  readonly #accountCache: AccountCache;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, accountCache: AccountCache) {
     this.#db = db;
+    this.#accountCache = accountCache;
   }
 
   async insertTransactionIfAbsent(record: TransactionRecord): Promise<boolean> {
@@ -73,13 +97,32 @@ export class KyselyLedgerStore implements LedgerStore {
   }
 
   async ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]> {
-    const unique = [...new Map(keys.map((key) => [accountKeyString(key), key])).values()].sort((a, b) =>
-      accountKeyString(a) < accountKeyString(b) ? -1 : 1,
-    );
-    await this.#db
+    const known = new Map<string, Account>();
+    for (const key of keys) {
+      const cached = this.#accountCache.get(key);
+      if (cached) known.set(accountKeyString(key), cached);
+    }
+    const missing = [...new Map(keys.map((key) => [accountKeyString(key), key])).entries()]
+      .filter(([keyString]) => !known.has(keyString))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, key]) => key);
+    if (missing.length > 0) {
+      for (const account of await this.#createOrRead(missing, createdAtMs)) {
+        known.set(accountKeyString(account), account);
+      }
+    }
+    return keys.map((key) => {
+      const account = known.get(accountKeyString(key));
+      if (!account) throw new Error(`ledger account ${accountKeyString(key)} was not created`);
+      return account;
+    });
+  }
+
+  async #createOrRead(keys: AccountKey[], createdAtMs: number): Promise<Account[]> {
+    const inserted = await this.#db
       .insertInto("ledger_accounts")
       .values(
-        unique.map((key) => ({
+        keys.map((key) => ({
           id: newId("acct"),
           kind: key.kind,
           owner_id: key.ownerId,
@@ -88,13 +131,15 @@ export class KyselyLedgerStore implements LedgerStore {
         })),
       )
       .onConflict((conflict) => conflict.columns(["kind", "owner_id", "currency"]).doNothing())
+      .returning("id")
       .execute();
+    const insertedIds = new Set(inserted.map((row) => row.id));
     const rows = await this.#db
       .selectFrom("ledger_accounts")
       .selectAll()
       .where((eb) =>
         eb.or(
-          unique.map((key) =>
+          keys.map((key) =>
             eb.and([
               eb("kind", "=", key.kind),
               eb("owner_id", "=", key.ownerId),
@@ -104,17 +149,15 @@ export class KyselyLedgerStore implements LedgerStore {
         ),
       )
       .execute();
-    const byKey = new Map(rows.map((row) => [accountKeyString(toAccount(row)), toAccount(row)]));
-    return keys.map((key) => {
-      const account = byKey.get(accountKeyString(key));
-      if (!account) throw new Error(`ledger account ${accountKeyString(key)} was not created`);
-      return account;
-    });
+    const accounts = rows.map(toAccount);
+    for (const account of accounts) if (!insertedIds.has(account.id)) this.#accountCache.remember(account);
+    return accounts;
   }
 
-  async insertEntries(entries: EntryRecord[]): Promise<void> {
+  async insertEntries(entries: EntryRecord[]): Promise<number[]> {
+    const sequences: number[] = [];
     for (let start = 0; start < entries.length; start += insertBatchRowsMax) {
-      await this.#db
+      const rows = await this.#db
         .insertInto("ledger_entries")
         .values(
           entries.slice(start, start + insertBatchRowsMax).map((entry) => ({
@@ -125,34 +168,36 @@ export class KyselyLedgerStore implements LedgerStore {
             posted_at_ms: entry.postedAtMs,
           })),
         )
+        .returning("sequence")
         .execute();
+      // Both databases assign and return sequences in VALUES order for a single multi-row insert.
+      sequences.push(...rows.map((row) => row.sequence).sort((a, b) => a - b));
     }
+    return sequences;
   }
 
   async applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>> {
-    const balances = new Map<string, number>();
-    for (const delta of deltas) {
-      const row = await this.#db
-        .insertInto("ledger_balances")
-        .values({
+    const rows = await this.#db
+      .insertInto("ledger_balances")
+      .values(
+        deltas.map((delta) => ({
           account_id: delta.accountId,
           currency: delta.currency,
           balance_minor: delta.deltaMinor,
           entry_count: delta.entryCount,
           updated_at_ms: updatedAtMs,
-        })
-        .onConflict((conflict) =>
-          conflict.column("account_id").doUpdateSet({
-            balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
-            entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
-            updated_at_ms: updatedAtMs,
-          }),
-        )
-        .returning(["account_id", "balance_minor"])
-        .executeTakeFirstOrThrow();
-      balances.set(row.account_id, row.balance_minor);
-    }
-    return balances;
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.column("account_id").doUpdateSet({
+          balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
+          entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
+          updated_at_ms: updatedAtMs,
+        }),
+      )
+      .returning(["account_id", "balance_minor"])
+      .execute();
+    return new Map(rows.map((row) => [row.account_id, row.balance_minor]));
   }
 
   async findAccountBalance(accountId: string): Promise<AccountBalance | null> {

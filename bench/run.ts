@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: Billhook's figures next to a raw baseline measured in the same run on the same
+ * machine, so the ratio means something on any hardware. PostgreSQL rows need BENCH_POSTGRES_URL or
+ * the local default server.
+ */
+import pg from "pg";
+import { benchAuthenticatedGet } from "./http-bench.js";
+import { benchLedgerPostgres, benchLedgerSqlite } from "./ledger-bench.js";
+import { printTable, type Row } from "./measure.js";
+
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const rows: Row[] = [];
+rows.push(await benchLedgerSqlite());
+if (await postgresReachable()) rows.push(await benchLedgerPostgres(postgresUrl));
+else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
+rows.push(await benchAuthenticatedGet());
+printTable(rows);

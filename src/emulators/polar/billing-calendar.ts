@@ -1,0 +1,35 @@
+import type { RecurringInterval } from "./polar-records.js";
+
+/** Adds `count` intervals in UTC; month and year steps clamp to the last day of shorter months. */
+export function addInterval(start: Date, interval: RecurringInterval, count: number): Date {
+  const result = new Date(start.getTime());
+  switch (interval) {
+    case "day":
+      result.setUTCDate(result.getUTCDate() + count);
+      return result;
+    case "week":
+      result.setUTCDate(result.getUTCDate() + 7 * count);
+      return result;
+    case "month":
+      return addMonths(start, count);
+    case "year":
+      return addMonths(start, 12 * count);
+  }
+}
+
+function addMonths(start: Date, months: number): Date {
+  const day = start.getUTCDate();
+  const result = new Date(start.getTime());
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
+
+/** Polar's dunning: retries 2, 5, 7 and 7 days after the previous failed attempt, then the subscription is unpaid. */
+export const DUNNING_RETRY_DELAYS_DAYS = [2, 5, 7, 7] as const;
+
+export function addDays(start: Date, days: number): Date {
+  return new Date(start.getTime() + days * 86_400_000);
+}

@@ -1,0 +1,97 @@
+import type { MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { registerAllRoutes } from "./app-route-table.js";
+import { runDueWork } from "./billing-scheduler.js";
+import { type PolarEmulatorOptions, PolarEmulatorRuntime } from "./emulator-runtime.js";
+import { renderError } from "./polar-errors.js";
+
+const POLAR_API_VERSION = "2026-04";
+
+/** The 401 Polar answers for a missing, wrong or foreign token. */
+const INVALID_TOKEN_BODY = {
+  error: "invalid_token",
+  error_description:
+    "The access token provided is expired, revoked, malformed, or invalid for other reasons.",
+};
+
+/** What @hono/node-server passes as `env`; absent under `app.request()` and other runtimes. */
+interface NodeBindings {
+  incoming?: { socket?: { destroy(): void } };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function requireToken(runtime: PolarEmulatorRuntime): MiddlewareHandler {
+  return async (context, next) => {
+    // Client-secret checkout endpoints are public at Polar.
+    if (context.req.path.startsWith("/v1/checkouts/client/")) return next();
+    const header = context.req.header("authorization") ?? "";
+    if (header !== `Bearer ${runtime.token}`) {
+      context.header("WWW-Authenticate", 'Bearer error="invalid_token"');
+      return context.json(INVALID_TOKEN_BODY, 401);
+    }
+    return next();
+  };
+}
+
+/** API fault knobs: latency, 429, 500 before the handler; "applied but response lost" after it. */
+function injectApiFaults(runtime: PolarEmulatorRuntime): MiddlewareHandler<{ Bindings: NodeBindings }> {
+  return async (context, next) => {
+    const { faults } = runtime;
+    const latencyMs = faults.settings.apiLatencyMs;
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (faults.roll("apiRateLimit")) {
+      context.header("Retry-After", String(faults.settings.apiRetryAfterSeconds));
+      return context.json({ error: "TooManyRequests", detail: "Rate limit exceeded." }, 429);
+    }
+    if (faults.roll("apiError"))
+      return context.json({ error: "InternalServerError", detail: "Injected fault." }, 500);
+    await next();
+    if (context.req.method === "GET" || !faults.roll("apiResponseLost")) return;
+    // The write already happened; now the client loses the answer.
+    const socket = context.env?.incoming?.socket;
+    if (socket) {
+      socket.destroy();
+      return;
+    }
+    const broken = new ReadableStream({
+      pull: (controller) => controller.error(new Error("connection cut by fault injection")),
+    });
+    context.res = new Response(broken, { status: context.res.status, headers: context.res.headers });
+  };
+}
+
+/**
+ * Builds the emulator as a Hono app. It uses only Web APIs, so it runs under Node (see
+ * `startPolarEmulator`), in `app.request()` tests, or on other runtimes.
+ *
+ * @example
+ * const runtime = new PolarEmulatorRuntime({ seed: 7 });
+ * const app = createPolarEmulatorApp(runtime);
+ * await app.request("/v1/products/", { headers: { authorization: `Bearer ${runtime.token}` } });
+ */
+export function createPolarEmulatorApp(
+  source: PolarEmulatorRuntime | PolarEmulatorOptions = {},
+): Hono<{ Bindings: NodeBindings }> {
+  const runtime = source instanceof PolarEmulatorRuntime ? source : new PolarEmulatorRuntime(source);
+  const app = new Hono<{ Bindings: NodeBindings }>();
+  app.onError((error, context) => renderError(error, context));
+  app.notFound((context) => context.json({ error: "ResourceNotFound", detail: "Not found" }, 404));
+  app.use("*", async (context, next) => {
+    runtime.publicUrl ??= new URL(context.req.url).origin;
+    runDueWork(runtime);
+    await next();
+    if (context.req.method !== "GET") runtime.changed();
+  });
+  app.use("/v1/*", async (context, next) => {
+    await next();
+    // Polar echoes the API version it answered with; the emulator speaks 2026-04, the SDK 0.49 default.
+    context.header("Polar-Version", POLAR_API_VERSION);
+  });
+  app.use("/v1/*", injectApiFaults(runtime));
+  app.use("/v1/*", requireToken(runtime));
+  registerAllRoutes(app as unknown as Hono, runtime);
+  return app;
+}

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";
+import { verifyWebhooks } from "./testing/webhook-verification.js";
+import { DELIVERY_ATTEMPTS_MAX, ENDPOINT_FAILURE_THRESHOLD } from "./webhook-delivery.js";
+
+async function createCustomers(fixture: EmulatorFixture, count: number): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const response = await fixture.api("POST", "/v1/customers/", { email: `buyer${index}@example.com` });
+    expect(response.status).toBe(201);
+  }
+}
+
+describe("webhook delivery like Polar's", () => {
+  let fixture: EmulatorFixture;
+  beforeEach(async () => {
+    fixture = await startEmulatorFixture({ events: ["customer.created"] });
+  });
+  afterEach(async () => {
+    await fixture.emulator.webhooks.idle();
+    const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
+    const responseProblems = await fixture.conformanceProblems();
+    await fixture.close();
+    expect(problems).toEqual([]);
+    expect(responseProblems).toEqual([]);
+  });
+
+  it("retries a failing delivery with the same webhook-id until a 2xx", async () => {
+    fixture.receiver.respond = (_webhook, index) => (index < 2 ? 500 : 204);
+    await createCustomers(fixture, 1);
+    await fixture.emulator.webhooks.idle();
+    const ids = fixture.receiver.received.map((webhook) => webhook.headers["webhook-id"]);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+    const deliveries = fixture.emulator.webhooks.deliveries();
+    expect(deliveries.map((delivery) => [delivery.http_code, delivery.succeeded])).toEqual([
+      [500, false],
+      [500, false],
+      [204, true],
+    ]);
+  });
+
+  it("treats a redirect as a failure and gives up after 10 attempts", async () => {
+    fixture.receiver.respond = () => 302;
+    await createCustomers(fixture, 1);
+    await fixture.emulator.webhooks.idle();
+    expect(fixture.receiver.received).toHaveLength(DELIVERY_ATTEMPTS_MAX);
+    const [event] = fixture.emulator.webhooks.events();
+    expect(event).toMatchObject({ succeeded: false, last_http_code: 302 });
+  });
+
+  it("keeps FIFO order per endpoint: a later event waits for the failing one", async () => {
+    fixture.receiver.respond = (_webhook, index) => (index < 3 ? 503 : 200);
+    await createCustomers(fixture, 2);
+    await fixture.emulator.webhooks.idle();
+    const emails = fixture.receiver.received.map((webhook) => JSON.parse(webhook.body).data.email);
+    expect(emails).toEqual([
+      "buyer0@example.com",
+      "buyer0@example.com",
+      "buyer0@example.com",
+      "buyer0@example.com",
+      "buyer1@example.com",
+    ]);
+  });
+
+  it("times out slow receivers (no status recorded) and retries", async () => {
+    await fixture.close();
+    fixture = await startEmulatorFixture({ events: ["customer.created"], deliveryTimeoutMs: 50 });
+    fixture.receiver.respond = async (_webhook, index) => {
+      if (index === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      return 200;
+    };
+    await createCustomers(fixture, 1);
+    await fixture.emulator.webhooks.idle();
+    const deliveries = fixture.emulator.webhooks.deliveries();
+    expect(deliveries[0]).toMatchObject({ succeeded: false, http_code: null });
+    expect(deliveries.at(-1)).toMatchObject({ succeeded: true, http_code: 200 });
+  });
+
+  it("disables the endpoint after 10 consecutive permanently failed events and skips the rest", async () => {
+    fixture.receiver.respond = () => 500;
+    await createCustomers(fixture, ENDPOINT_FAILURE_THRESHOLD + 2);
+    await fixture.emulator.webhooks.idle();
+    const endpoint = await fixture.api("GET", `/v1/webhooks/endpoints/${fixture.endpoint.id}`);
+    expect(await endpoint.json()).toMatchObject({ enabled: false });
+    const events = fixture.emulator.webhooks.events();
+    expect(events.filter((event) => event.succeeded === false)).toHaveLength(ENDPOINT_FAILURE_THRESHOLD);
+    expect(events.filter((event) => event.skipped)).toHaveLength(2);
+    expect(fixture.receiver.received).toHaveLength(ENDPOINT_FAILURE_THRESHOLD * DELIVERY_ATTEMPTS_MAX);
+  });
+
+  it("redelivers an event on request with the same webhook-id", async () => {
+    await createCustomers(fixture, 1);
+    await fixture.emulator.webhooks.idle();
+    const [event] = fixture.emulator.webhooks.events();
+    const response = await fixture.api("POST", `/v1/webhooks/events/${event!.id}/redeliver`);
+    expect(response.status).toBe(202);
+    await fixture.emulator.webhooks.idle();
+    const ids = fixture.receiver.received.map((webhook) => webhook.headers["webhook-id"]);
+    expect(ids).toEqual([event!.id, event!.id]);
+    expect(fixture.receiver.received[1]?.body).toBe(fixture.receiver.received[0]?.body);
+  });
+
+  it("sends only the event types an endpoint subscribed to", async () => {
+    await fixture.api("POST", "/v1/products/", {
+      name: "Unwatched",
+      prices: [{ amount_type: "fixed", price_amount: 100 }],
+    });
+    await createCustomers(fixture, 1);
+    expect(await fixture.typesSince(0)).toEqual(["customer.created"]);
+  });
+});
