@@ -25,7 +25,7 @@ module.exports = {
         "Domain modules see only the kernel and other modules' index: no storage, HTTP, providers or Node.",
       severity: "error",
       from: { path: "^src/modules/", pathNot: "\\.test\\.ts$" },
-      to: { path: "^src/(storage|http|node|providers|emulators|config|engine)" },
+      to: { path: "^src/(storage|http|node|providers|emulators|engine)" },
     },
     {
       name: "modules-use-each-other-through-index",

@@ -1,15 +1,24 @@
 import { type ResolvedConfig, resolveConfig } from "./config/index.js";
 import { type Clock, type Logger, silentLogger, systemClock } from "./kernel/index.js";
 import { ApiKeys } from "./modules/api-keys/index.js";
+import { Billing, Reconciler } from "./modules/billing/index.js";
+import { Catalog, CatalogSync } from "./modules/catalog/index.js";
+import { Checkouts } from "./modules/checkout/index.js";
+import { Customers } from "./modules/customers/index.js";
+import { Entitlements } from "./modules/entitlements/index.js";
 import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/index.js";
 import { Ledger } from "./modules/ledger/index.js";
-import type { Storage } from "./storage/index.js";
+import type { BillingProvider } from "./modules/provider/index.js";
+import { WebhookInbox } from "./modules/webhooks/index.js";
+import type { Storage, Stores } from "./storage/index.js";
 
 export interface BillhookOptions {
   storage: Storage;
   config?: ResolvedConfig;
   clock?: Clock;
   logger?: Logger;
+  /** The payment provider (Polar, Stripe or an emulator); without one, selling is unavailable. */
+  provider?: BillingProvider | null;
 }
 
 /** The engine: every domain module wired to one storage, clock and logger. */
@@ -21,6 +30,15 @@ export interface Billhook {
   readonly ledger: Ledger;
   readonly apiKeys: ApiKeys;
   readonly idempotency: Idempotency;
+  readonly provider: BillingProvider | null;
+  readonly catalog: Catalog;
+  readonly catalogSync: CatalogSync;
+  readonly customers: Customers;
+  readonly checkouts: Checkouts;
+  readonly entitlements: Entitlements;
+  readonly billing: Billing;
+  readonly webhooks: WebhookInbox<Stores>;
+  readonly reconciler: Reconciler;
   close(): Promise<void>;
 }
 
@@ -38,17 +56,38 @@ export function createBillhook(options: BillhookOptions): Billhook {
   const config = options.config ?? resolveConfig({});
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const provider = options.provider ?? null;
+  const ledger = new Ledger(storage, clock);
+  const catalog = new Catalog(config.catalog);
+  const catalogSync = new CatalogSync(storage, clock, catalog, provider);
+  const customers = new Customers(storage, clock, provider);
+  const billing = new Billing({ ledger, catalog, clock, logger, pastDueGraceMs: config.pastDueGraceMs });
   return {
     storage,
     config,
     clock,
     logger,
-    ledger: new Ledger(storage, clock),
+    ledger,
     apiKeys: new ApiKeys(storage, clock),
     idempotency: new Idempotency(storage, clock, {
       ...defaultIdempotencyOptions,
       retentionMs: config.idempotencyRetentionMs,
     }),
+    provider,
+    catalog,
+    catalogSync,
+    customers,
+    checkouts: new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider }),
+    entitlements: new Entitlements(storage, clock, catalog, config.upgradeUrl),
+    billing,
+    webhooks: new WebhookInbox<Stores>({
+      access: storage,
+      clock,
+      logger,
+      providers: (name) => (provider?.name === name ? provider : null),
+      apply: (stores, providerName, event) => billing.apply(stores, providerName, event),
+    }),
+    reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
     close: () => storage.close(),
   };
 }

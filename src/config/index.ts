@@ -1,6 +1,8 @@
 export {
   type BillhookConfigInput,
   billhookConfigSchema,
+  type CatalogConfig,
+  catalogSchema,
   defineConfig,
   type Environment,
   environmentSchema,

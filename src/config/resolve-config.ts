@@ -3,12 +3,18 @@ import { BillhookError } from "../kernel/index.js";
 import {
   type BillhookConfigInput,
   billhookConfigSchema,
+  type CatalogConfig,
+  catalogSchema,
   type Environment,
   environmentSchema,
 } from "./config-schema.js";
 
 export interface ResolvedConfig {
   environment: Environment;
+  catalog: CatalogConfig;
+  pastDueGraceMs: number;
+  /** Where a denied `check` points the customer; `{feature}` and `{product}` are filled in. */
+  upgradeUrl: string | null;
   idempotencyRetentionMs: number;
   requestBodyBytesMax: number;
 }
@@ -31,6 +37,9 @@ export function resolveConfig(
   const settings: NonNullable<BillhookConfigInput["settings"]> = parsedFile.data.settings ?? {};
   return {
     environment: parsedEnvironment.data,
+    catalog: parsedFile.data.catalog ?? catalogSchema.parse({}),
+    pastDueGraceMs: (settings.pastDueGraceDays ?? 3) * 24 * hourMs,
+    upgradeUrl: settings.upgradeUrl ?? null,
     idempotencyRetentionMs: (settings.idempotencyRetentionHours ?? 24) * hourMs,
     requestBodyBytesMax: settings.requestBodyBytesMax ?? 1024 * 1024,
   };

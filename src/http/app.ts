@@ -11,11 +11,14 @@ import { idempotency } from "./middleware/idempotency.js";
 import { requestLog } from "./middleware/request-log.js";
 import { problemResponse } from "./problem.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
+import { billingRoutes } from "./routes/billing-routes.js";
+import { catalogRoutes } from "./routes/catalog-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
+import { webhookRoutes } from "./routes/webhook-routes.js";
 
-/** Prefixes under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
-export const publicApiPrefixes: readonly string[] = ["/v1/webhooks/"];
+/** Paths under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
+export const publicApiPrefixes: readonly string[] = ["/v1/webhooks/polar", "/v1/webhooks/stripe"];
 
 export const apiVersion = "0.1.0";
 
@@ -64,7 +67,7 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   );
   app.use("/v1/*", async (c, next) => {
     const path = new URL(c.req.url).pathname;
-    if (publicApiPrefixes.some((prefix) => path.startsWith(prefix))) return next();
+    if (publicApiPrefixes.includes(path)) return next();
     return authenticate(c, async () => {
       await idempotency(c, next);
     });
@@ -90,6 +93,9 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.route("/", healthRoutes);
   app.route("/", ledgerRoutes);
   app.route("/", apiKeyRoutes);
+  app.route("/", billingRoutes);
+  app.route("/", catalogRoutes);
+  app.route("/", webhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

@@ -26,7 +26,7 @@ describe("billhook CLI", () => {
   it("migrates once, then has nothing left to apply", async () => {
     const first = await cli("migrate");
     expect(first.code).toBe(0);
-    expect(first.out.join("\n")).toMatch(/Applied 1 migration/);
+    expect(first.out.join("\n")).toMatch(/Applied [1-9]\d* migration/);
     expect((await cli("migrate")).out.join("\n")).toMatch(/Applied 0 migration/);
   });
 

@@ -1,40 +1,109 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { ALL_EMITTED_EVENT_TYPES, startPolarEmulator } from "../emulators/polar/index.js";
 import type { Billhook } from "../engine.js";
+import { createHttpApp } from "../http/app.js";
+import { randomBase62 } from "../kernel/index.js";
 import { type CliOutput, untilSignal } from "./cli-io.js";
+import { demoConfig } from "./demo-catalog.js";
 import { createRuntime } from "./runtime.js";
-import { startServer } from "./serve.js";
+import { listen } from "./serve.js";
 import { startWorker } from "./worker.js";
 
 /** Development only: the demo key is kept in plain text here so it survives restarts. */
 const devKeyPath = "./.billhook/dev-api-key";
 
 /**
- * `billhook dev`: the service on the local SQLite file with a demo admin key, for trying Billhook with
- * no account anywhere. The Polar emulator and demo catalog join it as those issues land.
+ * `billhook dev`: the service on the local SQLite file, the Polar emulator in-process with its webhooks
+ * pointed at us, the catalog (yours, or a demo one) pushed to it, and a checkout a person can pay with
+ * the test card 4242 4242 4242 4242 — no account anywhere. With POLAR_ACCESS_TOKEN set it uses that
+ * Polar instead of the emulator.
  */
 export async function runDev(args: string[], output: CliOutput): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
-  const { billhook, databaseDescription } = await createRuntime();
-  await billhook.storage.migrate();
-  const demoKey = await ensureDemoKey(billhook);
-  const environment = billhook.config.environment;
-  const server = await startServer(billhook, {
-    port: values.port ? Number(values.port) : environment.PORT,
-    host: values.host ?? environment.HOST,
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: "string" }, host: { type: "string" }, "emulator-port": { type: "string" } },
   });
-  const worker = startWorker(billhook);
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 8787);
+  const server = await listen((request) => handler(request), {
+    port,
+    host: values.host ?? process.env.HOST ?? "127.0.0.1",
+  });
+
+  const useEmulator = !process.env.POLAR_ACCESS_TOKEN;
+  const emulator = useEmulator
+    ? await startPolarEmulator({ port: Number(values["emulator-port"] ?? 0), seed: randomBase62(8) })
+    : null;
+  const environment = { ...process.env };
+  if (emulator) {
+    const endpoint = emulator.webhooks.createEndpoint(`${server.url}/v1/webhooks/polar`, {
+      events: ALL_EMITTED_EVENT_TYPES,
+    });
+    Object.assign(environment, {
+      POLAR_ACCESS_TOKEN: emulator.token,
+      POLAR_API_URL: emulator.url,
+      POLAR_WEBHOOK_SECRET: endpoint.secret,
+    });
+  }
+  const { billhook, databaseDescription, configFile } = await createRuntime(environment, {
+    fallbackConfig: demoConfig,
+  });
+  await billhook.storage.migrate();
+  handler = createHttpApp(billhook).fetch;
+  const demoKey = await ensureDemoKey(billhook);
+  const worker = startWorker(billhook, { webhookUrl: `${server.url}/v1/webhooks/polar` });
+
   output.out(`Billhook (dev) listening on ${server.url}`);
-  output.out(`  database:      ${databaseDescription}`);
-  output.out(`  API reference: ${server.url}/docs`);
-  output.out(`  demo API key:  ${demoKey}`);
-  output.out(`  try:           curl -H "authorization: Bearer ${demoKey}" ${server.url}/v1/ledger/accounts`);
+  output.out(`  database:       ${databaseDescription}`);
+  output.out(`  catalog:        ${configFile ?? "demo catalog (no billhook.config.ts here)"}`);
+  output.out(`  provider:       ${emulator ? `Polar emulator at ${emulator.url}` : "Polar"}`);
+  output.out(`  API reference:  ${server.url}/docs`);
+  output.out(`  demo API key:   ${demoKey}`);
+  if (billhook.provider) await printDemoCheckout(billhook, server.url, demoKey, output);
+
   await untilSignal();
   worker.stop();
   await server.close();
+  await emulator?.close();
   await billhook.close();
   return 0;
+}
+
+async function printDemoCheckout(
+  billhook: Billhook,
+  url: string,
+  key: string,
+  output: CliOutput,
+): Promise<void> {
+  try {
+    const actions = await billhook.catalogSync.push();
+    output.out(`  catalog push:   ${actions.map((action) => `${action.key} ${action.kind}`).join(", ")}`);
+    const product =
+      billhook.catalog.entries.find((entry) => entry.kind === "plan") ?? billhook.catalog.entries[0];
+    const feature = product?.features[0];
+    if (!product) return;
+    const customerId = `demo_${randomBase62(6).toLowerCase()}`;
+    const checkout = await billhook.checkouts.create({
+      customerId,
+      product: product.key,
+      successUrl: `${url}/docs?checkout_id={CHECKOUT_ID}`,
+      email: `${customerId}@example.com`,
+    });
+    output.out(`  demo checkout:  ${checkout.url}`);
+    output.out(
+      `                  (customer ${customerId}; pay with 4242 4242 4242 4242, any future date and CVC)`,
+    );
+    if (feature) {
+      output.out(
+        `  then check:     curl -H "authorization: Bearer ${key}" "${url}/v1/entitlements/check?customerId=${customerId}&feature=${feature}"`,
+      );
+    }
+  } catch (error) {
+    output.error(`  demo checkout unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function ensureDemoKey(billhook: Billhook): Promise<string> {

@@ -1,4 +1,4 @@
-import { type ServerType, serve } from "@hono/node-server";
+import { serve } from "@hono/node-server";
 import type { Billhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
 
@@ -7,28 +7,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
 /** Serves the HTTP app on Node. Resolves once the port is bound (port 0 picks a free one). */
 export function startServer(
   billhook: Billhook,
   options: { port: number; host: string },
 ): Promise<RunningServer> {
-  const app = createHttpApp(billhook);
+  return listen(createHttpApp(billhook).fetch, options);
+}
+
+/** Binds a port for any fetch handler; `billhook dev` binds first and wires the engine after. */
+export function listen(fetch: FetchHandler, options: { port: number; host: string }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    let server: ServerType | undefined;
-    try {
-      server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
-        const host = info.address.includes(":") ? `[${info.address}]` : info.address;
-        resolve({
-          url: `http://${host}:${info.port}`,
-          close: () =>
-            new Promise((done) => {
-              server?.close(() => done());
-            }),
-        });
+    const server = serve({ fetch, port: options.port, hostname: options.host }, (info) => {
+      const host = info.address.includes(":") ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+          }),
       });
-      server.on("error", reject);
-    } catch (error) {
-      reject(error);
-    }
+    });
+    server.on("error", reject);
   });
 }

@@ -6,14 +6,28 @@ export interface WorkerHandle {
   stop(): void;
 }
 
+export interface WorkerOptions {
+  /** How often due webhook deliveries are processed (they are also processed right after intake). */
+  webhookIntervalMs?: number;
+  /** How often the provider is reconciled; 0 turns it off. */
+  reconcileIntervalMs?: number;
+  /** Our public webhook URL, so the reconciler can report a disabled endpoint. */
+  webhookUrl?: string;
+}
+
 const purgeIntervalMs = 10 * 60 * 1000;
 
 /**
- * Background jobs. Today: purging expired idempotency records. Later issues add the outbox,
- * webhook retries and provider sync here; each job is safe to run on several instances at once.
+ * Background jobs, each safe to run on several instances at once: processing (and retrying) webhook
+ * deliveries, reconciling with the provider, and purging expired idempotency records.
  */
-export function startWorker(billhook: Billhook, options: { intervalMs?: number } = {}): WorkerHandle {
-  const runOnce = async () => {
+export function startWorker(billhook: Billhook, options: WorkerOptions = {}): WorkerHandle {
+  const failed = (job: string) => (error: unknown) =>
+    billhook.logger.error(
+      { job, error: error instanceof Error ? error.message : String(error) },
+      "worker job failed",
+    );
+  const purge = async () => {
     let purged = 0;
     for (
       let batch = await billhook.idempotency.purgeExpired();
@@ -24,9 +38,29 @@ export function startWorker(billhook: Billhook, options: { intervalMs?: number }
     }
     if (purged > 0) billhook.logger.info({ purged }, "purged expired idempotency keys");
   };
-  const timer = setInterval(() => {
-    runOnce().catch((error: unknown) => billhook.logger.error({ error: String(error) }, "worker job failed"));
-  }, options.intervalMs ?? purgeIntervalMs);
-  timer.unref();
-  return { runOnce, stop: () => clearInterval(timer) };
+  const reconcile = async () => {
+    if (billhook.provider)
+      await billhook.reconciler.run(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
+  };
+  const timers = [
+    setInterval(() => purge().catch(failed("purge")), purgeIntervalMs),
+    setInterval(
+      () => billhook.webhooks.drain().catch(failed("webhooks")),
+      options.webhookIntervalMs ?? 2_000,
+    ),
+  ];
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 10 * 60 * 1000;
+  if (reconcileIntervalMs > 0)
+    timers.push(setInterval(() => reconcile().catch(failed("reconcile")), reconcileIntervalMs));
+  for (const timer of timers) timer.unref();
+  return {
+    runOnce: async () => {
+      await billhook.webhooks.drain();
+      await reconcile();
+      await purge();
+    },
+    stop: () => {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
 }

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator } from "kysely";
 import type { DialectName } from "./dialect.js";
 import * as foundation from "./migrations/0001-foundation.js";
+import * as billing from "./migrations/0002-billing.js";
 
 /** Forward-only: there are no `down` migrations; a mistake is fixed by a new migration. */
 const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> }> = {
   "0001-foundation": foundation,
+  "0002-billing": billing,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -8,6 +8,101 @@ export interface Schema {
   ledger_balances: LedgerBalancesTable;
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
+  customers: CustomersTable;
+  catalog_products: CatalogProductsTable;
+  checkouts: CheckoutsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  subscriptions: SubscriptionsTable;
+  orders: OrdersTable;
+  entitlements: EntitlementsTable;
+  sync_cursors: { name: string; value_ms: number };
+}
+
+export interface CustomersTable {
+  id: string;
+  email: string | null;
+  name: string | null;
+  provider: string;
+  provider_customer_id: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface CatalogProductsTable {
+  provider: string;
+  catalog_key: string;
+  provider_product_id: string;
+  pushed_at_ms: number;
+}
+
+export interface CheckoutsTable {
+  id: string;
+  customer_id: string;
+  catalog_key: string;
+  provider: string;
+  provider_checkout_id: string;
+  url: string;
+  amount_minor: number | null;
+  created_at_ms: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  provider: string;
+  delivery_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  received_at_ms: number;
+  next_attempt_at_ms: number;
+  locked_until_ms: number;
+  processed_at_ms: number | null;
+}
+
+export interface SubscriptionsTable {
+  provider_subscription_id: string;
+  provider: string;
+  customer_id: string;
+  catalog_key: string;
+  status: string;
+  cancel_at_period_end: number;
+  current_period_start_ms: number;
+  current_period_end_ms: number | null;
+  past_due_at_ms: number | null;
+  ended_at_ms: number | null;
+  provider_modified_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface OrdersTable {
+  provider_order_id: string;
+  provider: string;
+  customer_id: string;
+  catalog_key: string | null;
+  provider_subscription_id: string | null;
+  status: string;
+  billing_reason: string;
+  currency: string;
+  net_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  provider_fee_minor: number;
+  refunded_minor: number;
+  refunded_tax_minor: number;
+  provider_modified_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface EntitlementsTable {
+  customer_id: string;
+  feature_key: string;
+  source_kind: string;
+  source_id: string;
+  catalog_key: string;
+  active_until_ms: number | null;
+  updated_at_ms: number;
 }
 
 export interface LedgerAccountsTable {

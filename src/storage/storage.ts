@@ -1,20 +1,38 @@
 import { type Kysely, sql } from "kysely";
 import type { StoreAccess } from "../kernel/index.js";
 import type { ApiKeyStore } from "../modules/api-keys/index.js";
+import type { BillingStore } from "../modules/billing/index.js";
+import type { CatalogStore } from "../modules/catalog/index.js";
+import type { CheckoutStore } from "../modules/checkout/index.js";
+import type { CustomerStore } from "../modules/customers/index.js";
+import type { EntitlementStore } from "../modules/entitlements/index.js";
 import type { IdempotencyStore } from "../modules/idempotency/index.js";
 import type { LedgerStore } from "../modules/ledger/index.js";
+import type { WebhookStore } from "../modules/webhooks/index.js";
 import { type DialectName, isTransientConflict } from "./dialect.js";
 import { type MigrationReport, migrateToLatest } from "./migrator.js";
 import type { Schema } from "./schema.js";
 import { KyselyApiKeyStore } from "./stores/api-key-store.js";
+import { KyselyBillingStore } from "./stores/billing-store.js";
+import { KyselyCatalogStore } from "./stores/catalog-store.js";
+import { KyselyCheckoutStore } from "./stores/checkout-store.js";
+import { KyselyCustomerStore } from "./stores/customer-store.js";
+import { KyselyEntitlementStore } from "./stores/entitlement-store.js";
 import { KyselyIdempotencyStore } from "./stores/idempotency-store.js";
 import { AccountCache, KyselyLedgerStore } from "./stores/ledger-store.js";
+import { KyselyWebhookStore } from "./stores/webhook-store.js";
 
 /** Every store of every module, bound to one connection or transaction. */
 export interface Stores {
   ledger: LedgerStore;
   apiKeys: ApiKeyStore;
   idempotency: IdempotencyStore;
+  customers: CustomerStore;
+  catalog: CatalogStore;
+  checkouts: CheckoutStore;
+  webhooks: WebhookStore;
+  billing: BillingStore;
+  entitlements: EntitlementStore;
 }
 
 export interface StorageOptions {
@@ -84,6 +102,12 @@ export class Storage implements StoreAccess<Stores> {
       ledger: new KyselyLedgerStore(db, this.#accountCache),
       apiKeys: new KyselyApiKeyStore(db),
       idempotency: new KyselyIdempotencyStore(db),
+      customers: new KyselyCustomerStore(db),
+      catalog: new KyselyCatalogStore(db),
+      checkouts: new KyselyCheckoutStore(db),
+      webhooks: new KyselyWebhookStore(db),
+      billing: new KyselyBillingStore(db),
+      entitlements: new KyselyEntitlementStore(db),
     };
   }
 

@@ -1,0 +1,202 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { BillhookError } from "../../kernel/index.js";
+import type { HttpEnv } from "../http-env.js";
+import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import { secured } from "../route-access.js";
+
+const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
+const tags = ["Billing"];
+
+const checkResultSchema = z
+  .object({
+    allowed: z.boolean(),
+    code: z.enum(["ALLOWED", "SUBSCRIPTION_REQUIRED"]),
+    feature: z.string(),
+    customerId: z.string(),
+    grantedBy: z.object({ catalogKey: z.string(), sourceKind: z.string(), sourceId: z.string() }).nullable(),
+    activeUntil: z.string().nullable(),
+    upgradeProduct: z.string().nullable(),
+    upgradeUrl: z.string().nullable(),
+  })
+  .openapi("CheckResult");
+
+const checkRoute = createRoute(
+  secured("server", {
+    method: "get",
+    path: "/v1/entitlements/check",
+    tags,
+    summary: "May this customer use this feature? One indexed read; never calls the provider.",
+    request: { query: z.object({ customerId, feature: z.string().min(1).max(64) }) },
+    responses: {
+      200: jsonResponse(checkResultSchema, "The answer (allowed or not)."),
+      404: problemResponse("The catalog declares no such feature."),
+      ...problemResponses,
+    },
+  }),
+);
+
+const entitlementsRoute = createRoute(
+  secured("server", {
+    method: "get",
+    path: "/v1/customers/{customerId}/entitlements",
+    tags,
+    summary: "Every feature the customer holds now, with what grants it.",
+    request: { params: z.object({ customerId }) },
+    responses: {
+      200: jsonResponse(
+        z.object({
+          items: z.array(
+            z.object({
+              feature: z.string(),
+              catalogKey: z.string(),
+              sourceKind: z.string(),
+              sourceId: z.string(),
+              activeUntil: z.string().nullable(),
+            }),
+          ),
+        }),
+        "The entitlements.",
+      ),
+      ...problemResponses,
+    },
+  }),
+);
+
+const checkoutRoute = createRoute(
+  secured("server", {
+    method: "post",
+    path: "/v1/checkouts",
+    tags,
+    summary: "Start a hosted checkout for a catalog product.",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                customerId,
+                product: z.string().min(1).max(64),
+                amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+                successUrl: z.url(),
+                returnUrl: z.url().optional(),
+                email: z.email().optional(),
+                name: z.string().max(200).optional(),
+                metadata: z.record(z.string().max(40), z.string().max(500)).optional(),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: jsonResponse(
+        z.object({ id: z.string(), url: z.string(), product: z.string() }),
+        "The checkout to send the buyer to.",
+      ),
+      404: problemResponse("Unknown product."),
+      409: problemResponse("Already entitled, or the catalog was not pushed to the provider."),
+      502: problemResponse("The provider failed; nothing was written."),
+      ...problemResponses,
+    },
+  }),
+);
+
+const portalRoute = createRoute(
+  secured("server", {
+    method: "post",
+    path: "/v1/customers/{customerId}/portal",
+    tags,
+    summary: "A link to the provider's customer portal (subscriptions, invoices, payment method).",
+    request: {
+      params: z.object({ customerId }),
+      body: {
+        required: false,
+        content: { "application/json": { schema: z.object({ returnUrl: z.url().optional() }).strict() } },
+      },
+    },
+    responses: {
+      200: jsonResponse(z.object({ url: z.string() }), "The portal URL."),
+      502: problemResponse("The provider failed."),
+      ...problemResponses,
+    },
+  }),
+);
+
+const ensureCustomerRoute = createRoute(
+  secured("server", {
+    method: "post",
+    path: "/v1/customers",
+    tags,
+    summary: "Make sure the customer exists at the provider, created by external id or linked by email.",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({ customerId, email: z.email().optional(), name: z.string().max(200).optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({
+          id: z.string(),
+          email: z.string().nullable(),
+          provider: z.string(),
+          providerCustomerId: z.string().nullable(),
+        }),
+        "The customer.",
+      ),
+      502: problemResponse("The provider failed."),
+      ...problemResponses,
+    },
+  }),
+);
+
+export const billingRoutes = new OpenAPIHono<HttpEnv>()
+  .openapi(checkRoute, async (c) =>
+    c.json(await c.var.billhook.entitlements.check(c.req.valid("query")), 200),
+  )
+  .openapi(entitlementsRoute, async (c) => {
+    const rows = await c.var.billhook.entitlements.listActive(c.req.valid("param").customerId);
+    const items = rows.map((row) => ({
+      feature: row.featureKey,
+      catalogKey: row.catalogKey,
+      sourceKind: row.sourceKind,
+      sourceId: row.sourceId,
+      activeUntil: row.activeUntilMs === null ? null : new Date(row.activeUntilMs).toISOString(),
+    }));
+    return c.json({ items }, 200);
+  })
+  .openapi(checkoutRoute, async (c) =>
+    c.json(await c.var.billhook.checkouts.create(c.req.valid("json")), 201),
+  )
+  .openapi(portalRoute, async (c) => {
+    const { customerId: id } = c.req.valid("param");
+    const provider = c.var.billhook.provider;
+    if (!provider) throw new BillhookError("PROVIDER_NOT_CONFIGURED", "No payment provider is configured.");
+    const body = c.req.valid("json") ?? {};
+    return c.json(
+      await provider.createPortalSession({
+        externalCustomerId: id,
+        ...(body.returnUrl ? { returnUrl: body.returnUrl } : {}),
+      }),
+      200,
+    );
+  })
+  .openapi(ensureCustomerRoute, async (c) => {
+    const customer = await c.var.billhook.customers.ensure(c.req.valid("json"));
+    return c.json(
+      {
+        id: customer.id,
+        email: customer.email,
+        provider: customer.provider,
+        providerCustomerId: customer.providerCustomerId,
+      },
+      200,
+    );
+  });

@@ -1,0 +1,151 @@
+import type { Clock, Logger } from "../../kernel/index.js";
+import type { Catalog } from "../catalog/index.js";
+import type { EntitlementStore } from "../entitlements/index.js";
+import type { Ledger, LedgerStores } from "../ledger/index.js";
+import type { ProviderEvent, ProviderOrder, ProviderSubscription } from "../provider/index.js";
+import { orderEntitlements, subscriptionEntitlements } from "./access-rules.js";
+import type { BillingStore } from "./billing-store.js";
+import type { ApplyOutcome, OrderRecord, SubscriptionRecord } from "./billing-types.js";
+import { isStale, orderProgressOf, subscriptionProgressOf } from "./event-ordering.js";
+import { orderPostings } from "./order-postings.js";
+
+export interface BillingStores extends LedgerStores {
+  billing: BillingStore;
+  entitlements: EntitlementStore;
+}
+
+/**
+ * Applies what a provider says about subscriptions and orders, whether it arrives by webhook or from
+ * the reconciler. Deliveries may come twice, late or out of order: a description older than the one
+ * we hold is ignored, and money is booked under ids that make every posting happen exactly once.
+ */
+export class Billing {
+  readonly #ledger: Ledger;
+  readonly #catalog: Catalog;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #pastDueGraceMs: number;
+
+  constructor(options: {
+    ledger: Ledger;
+    catalog: Catalog;
+    clock: Clock;
+    logger: Logger;
+    pastDueGraceMs: number;
+  }) {
+    this.#ledger = options.ledger;
+    this.#catalog = options.catalog;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#pastDueGraceMs = options.pastDueGraceMs;
+  }
+
+  /** Applies one provider event inside the caller's unit of work. */
+  async apply(stores: BillingStores, provider: string, event: ProviderEvent): Promise<ApplyOutcome> {
+    if (event.kind === "ignored") return "ignored";
+    if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
+    return this.#applyOrder(stores, provider, event.order);
+  }
+
+  async #applySubscription(
+    stores: BillingStores,
+    provider: string,
+    incoming: ProviderSubscription,
+  ): Promise<ApplyOutcome> {
+    const catalogKey =
+      incoming.catalogKey ?? (await stores.billing.catalogKeyOf(provider, incoming.providerProductId));
+    if (!catalogKey || !incoming.externalCustomerId) {
+      this.#logger.warn(
+        { subscription: incoming.providerSubscriptionId },
+        "subscription is not a Billhook product or customer",
+      );
+      return "ignored";
+    }
+    const held = await stores.billing.findSubscription(incoming.providerSubscriptionId);
+    const modifiedAtMs = incoming.modifiedAt.getTime();
+    if (
+      held &&
+      isStale(
+        {
+          modifiedAtMs: held.providerModifiedAtMs,
+          progress: subscriptionProgressOf(held.status, held.cancelAtPeriodEnd),
+        },
+        { modifiedAtMs, progress: subscriptionProgressOf(incoming.status, incoming.cancelAtPeriodEnd) },
+      )
+    ) {
+      return "stale";
+    }
+
+    const record: SubscriptionRecord = {
+      providerSubscriptionId: incoming.providerSubscriptionId,
+      provider,
+      customerId: incoming.externalCustomerId,
+      catalogKey,
+      status: incoming.status,
+      cancelAtPeriodEnd: incoming.cancelAtPeriodEnd,
+      currentPeriodStartMs: incoming.currentPeriodStart.getTime(),
+      currentPeriodEndMs: incoming.currentPeriodEnd?.getTime() ?? null,
+      pastDueAtMs:
+        incoming.pastDueAt?.getTime() ??
+        (incoming.status === "past_due" ? (held?.pastDueAtMs ?? modifiedAtMs) : null),
+      endedAtMs: incoming.endedAt?.getTime() ?? null,
+      providerModifiedAtMs: modifiedAtMs,
+    };
+    const nowMs = this.#clock.now().getTime();
+    await stores.billing.saveSubscription(record, nowMs);
+    const rows = subscriptionEntitlements(record, this.#catalog.find(catalogKey), this.#pastDueGraceMs);
+    await stores.entitlements.replaceForSource("subscription", record.providerSubscriptionId, rows, nowMs);
+    return "applied";
+  }
+
+  async #applyOrder(stores: BillingStores, provider: string, incoming: ProviderOrder): Promise<ApplyOutcome> {
+    if (!incoming.externalCustomerId) {
+      this.#logger.warn({ order: incoming.providerOrderId }, "order has no external customer id");
+      return "ignored";
+    }
+    const catalogKey =
+      incoming.catalogKey ??
+      (incoming.providerProductId
+        ? await stores.billing.catalogKeyOf(provider, incoming.providerProductId)
+        : null);
+    const held = await stores.billing.findOrder(incoming.providerOrderId);
+    const record: OrderRecord = {
+      providerOrderId: incoming.providerOrderId,
+      provider,
+      customerId: incoming.externalCustomerId,
+      catalogKey,
+      providerSubscriptionId: incoming.providerSubscriptionId,
+      status: incoming.status,
+      billingReason: incoming.billingReason,
+      currency: incoming.currency,
+      netMinor: incoming.netMinor,
+      taxMinor: incoming.taxMinor,
+      totalMinor: incoming.totalMinor,
+      providerFeeMinor: incoming.providerFeeMinor,
+      refundedMinor: Math.max(incoming.refundedMinor, held?.refundedMinor ?? 0),
+      refundedTaxMinor: Math.max(incoming.refundedTaxMinor, held?.refundedTaxMinor ?? 0),
+      providerModifiedAtMs: incoming.modifiedAt.getTime(),
+    };
+    if (
+      held &&
+      isStale(
+        { modifiedAtMs: held.providerModifiedAtMs, progress: orderProgressOf(held.status) },
+        { modifiedAtMs: record.providerModifiedAtMs, progress: orderProgressOf(record.status) },
+      )
+    ) {
+      return "stale";
+    }
+
+    for (const posting of orderPostings(record, held)) await this.#ledger.postWithin(stores, posting);
+    const nowMs = this.#clock.now().getTime();
+    await stores.billing.saveOrder(record, nowMs);
+    const entry = catalogKey ? this.#catalog.find(catalogKey) : undefined;
+    await stores.entitlements.replaceForSource(
+      "order",
+      record.providerOrderId,
+      orderEntitlements(record, entry),
+      nowMs,
+    );
+    return "applied";
+  }
+}

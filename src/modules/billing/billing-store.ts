@@ -1,0 +1,14 @@
+import type { OrderRecord, SubscriptionRecord } from "./billing-types.js";
+
+export interface BillingStore {
+  findSubscription(providerSubscriptionId: string): Promise<SubscriptionRecord | null>;
+  saveSubscription(record: SubscriptionRecord, updatedAtMs: number): Promise<void>;
+  listSubscriptionsOf(customerId: string): Promise<SubscriptionRecord[]>;
+  findOrder(providerOrderId: string): Promise<OrderRecord | null>;
+  saveOrder(record: OrderRecord, updatedAtMs: number): Promise<void>;
+  listOrdersOf(customerId: string): Promise<OrderRecord[]>;
+  /** Provider catalog mapping: which catalog key a provider product stands for. */
+  catalogKeyOf(provider: string, providerProductId: string): Promise<string | null>;
+  getCursor(name: string): Promise<number | null>;
+  setCursor(name: string, valueMs: number): Promise<void>;
+}

@@ -1,0 +1,84 @@
+import type { CatalogConfig } from "../../config/index.js";
+import type { CatalogEntry, Feature } from "./catalog-types.js";
+
+/**
+ * The catalog declared in `billhook.config.ts`: features and the plans, one-time products and tips
+ * that grant them. Immutable once built; every module reads entitlements rules from here.
+ */
+export class Catalog {
+  readonly entries: readonly CatalogEntry[];
+  readonly features: readonly Feature[];
+  readonly #entriesByKey: Map<string, CatalogEntry>;
+
+  constructor(config: CatalogConfig) {
+    this.features = Object.entries(config.features).map(([key, feature]) => ({
+      key,
+      name: feature.name ?? key,
+      type: feature.type,
+    }));
+    this.entries = [
+      ...Object.entries(config.plans).map(
+        ([key, plan]): CatalogEntry => ({
+          key,
+          kind: "plan",
+          name: plan.name,
+          description: plan.description ?? null,
+          price: { type: "fixed", amountMinor: plan.price.amountMinor, currency: plan.price.currency },
+          interval: plan.interval,
+          trialDays: plan.trialDays ?? null,
+          features: plan.features,
+        }),
+      ),
+      ...Object.entries(config.products).map(
+        ([key, product]): CatalogEntry => ({
+          key,
+          kind: "one_time",
+          name: product.name,
+          description: product.description ?? null,
+          price: { type: "fixed", amountMinor: product.price.amountMinor, currency: product.price.currency },
+          interval: null,
+          trialDays: null,
+          features: product.features,
+        }),
+      ),
+      ...Object.entries(config.tips).map(
+        ([key, tip]): CatalogEntry => ({
+          key,
+          kind: "tip",
+          name: tip.name,
+          description: tip.description ?? null,
+          price: {
+            type: "custom",
+            currency: tip.currency,
+            minimumMinor: tip.minimumMinor,
+            maximumMinor: tip.maximumMinor ?? null,
+            presetMinor: tip.presetMinor ?? null,
+          },
+          interval: null,
+          trialDays: null,
+          features: [],
+        }),
+      ),
+    ];
+    this.#entriesByKey = new Map(this.entries.map((entry) => [entry.key, entry]));
+  }
+
+  find(key: string): CatalogEntry | undefined {
+    return this.#entriesByKey.get(key);
+  }
+
+  hasFeature(key: string): boolean {
+    return this.features.some((feature) => feature.key === key);
+  }
+
+  /** The cheapest plan or product that grants `feature`: where an upgrade link should lead. */
+  cheapestGrantOf(feature: string): CatalogEntry | undefined {
+    return this.entries
+      .filter((entry) => entry.features.includes(feature) && entry.price.type === "fixed")
+      .sort((a, b) => priceOf(a) - priceOf(b))[0];
+  }
+}
+
+function priceOf(entry: CatalogEntry): number {
+  return entry.price.type === "fixed" ? entry.price.amountMinor : entry.price.minimumMinor;
+}

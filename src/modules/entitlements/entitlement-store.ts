@@ -1,0 +1,21 @@
+export interface EntitlementRow {
+  customerId: string;
+  featureKey: string;
+  sourceKind: "subscription" | "order";
+  sourceId: string;
+  catalogKey: string;
+  /** Access ends at this time; null when nothing but a provider event will end it. */
+  activeUntilMs: number | null;
+}
+
+/** The projection `check` reads: one row per (customer, feature, source), kept by the billing module. */
+export interface EntitlementStore {
+  replaceForSource(
+    sourceKind: EntitlementRow["sourceKind"],
+    sourceId: string,
+    rows: EntitlementRow[],
+    updatedAtMs: number,
+  ): Promise<void>;
+  /** Rows of this customer (and feature, if given) still active at `nowMs`. */
+  findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]>;
+}

@@ -1,0 +1,30 @@
+import { BillhookError } from "../../kernel/index.js";
+
+/** The provider did not answer, or answered with an error that is not the caller's fault. */
+export class ProviderUnavailableError extends BillhookError {
+  constructor(provider: string, cause: unknown) {
+    super(
+      "PROVIDER_UNAVAILABLE",
+      `${provider} is unavailable or answered with an error; nothing was changed.`,
+      {
+        provider,
+      },
+    );
+    this.name = "ProviderUnavailableError";
+    this.cause = cause;
+  }
+}
+
+export class ProviderEmailTakenError extends Error {
+  constructor(email: string) {
+    super(`A customer with the email ${email} already exists at the provider.`);
+    this.name = "ProviderEmailTakenError";
+  }
+}
+
+export class WebhookSignatureError extends BillhookError {
+  constructor(reason: string) {
+    super("WEBHOOK_SIGNATURE_INVALID", `The webhook could not be verified: ${reason}.`);
+    this.name = "WebhookSignatureError";
+  }
+}

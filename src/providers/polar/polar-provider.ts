@@ -1,0 +1,317 @@
+import { Polar } from "@polar-sh/sdk";
+import type { Order } from "@polar-sh/sdk/models/components/order.js";
+import type { Subscription } from "@polar-sh/sdk/models/components/subscription.js";
+import { HTTPValidationError } from "@polar-sh/sdk/models/errors/httpvalidationerror.js";
+import { ResourceNotFound } from "@polar-sh/sdk/models/errors/resourcenotfound.js";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import type { ProductSpec as CatalogEntry } from "../../modules/provider/index.js";
+import {
+  type BillingProvider,
+  type ProviderCheckout,
+  type ProviderCheckoutInput,
+  type ProviderCustomer,
+  ProviderEmailTakenError,
+  type ProviderEvent,
+  type ProviderOrder,
+  type ProviderProduct,
+  type ProviderSubscription,
+  ProviderUnavailableError,
+  type VerifiedDelivery,
+  WebhookSignatureError,
+} from "../../modules/provider/index.js";
+import {
+  catalogKeyMetadata,
+  fromPolarProduct,
+  toPolarPrices,
+  toPolarProductCreate,
+} from "./polar-catalog-mapping.js";
+import { toProviderEvent, toProviderOrder, toProviderSubscription } from "./polar-event-mapping.js";
+
+export interface PolarProviderOptions {
+  accessToken: string;
+  webhookSecret: string | undefined;
+  /** `sandbox` or `production`; ignored when `serverUrl` is given (the emulator, a proxy). */
+  environment?: "sandbox" | "production";
+  serverUrl?: string;
+  organizationId?: string;
+}
+
+/**
+ * Polar through its official SDK. No SDK type leaves this folder: everything is translated to the
+ * provider port's plain shapes, and every SDK failure becomes a typed Billhook error.
+ */
+export class PolarProvider implements BillingProvider {
+  readonly name = "polar" as const;
+  readonly capabilities = { revenueShare: false };
+  readonly #polar: Polar;
+  readonly #webhook: Webhook | null;
+  readonly #organizationId: string | undefined;
+
+  constructor(options: PolarProviderOptions) {
+    this.#polar = new Polar({
+      accessToken: options.accessToken,
+      ...(options.serverUrl
+        ? { serverURL: options.serverUrl }
+        : { server: options.environment ?? "sandbox" }),
+    });
+    // Polar keys the HMAC with the UTF-8 bytes of the whole secret string, prefix included, so the
+    // Standard Webhooks library gets that byte string base64-encoded (polar-facts §1.1, §7.2).
+    this.#webhook = options.webhookSecret ? new Webhook(utf8ToBase64(options.webhookSecret)) : null;
+    this.#organizationId = options.organizationId;
+  }
+
+  async listCatalogProducts(): Promise<ProviderProduct[]> {
+    return this.#call(async () => {
+      const products: ProviderProduct[] = [];
+      for await (const page of await this.#polar.products.list({ limit: 100, ...this.#organization() })) {
+        for (const product of page.result.items) {
+          const mapped = fromPolarProduct(product);
+          if (mapped) products.push(mapped);
+        }
+      }
+      return products;
+    });
+  }
+
+  async createProduct(entry: CatalogEntry): Promise<ProviderProduct> {
+    return this.#call(async () => {
+      const created = await this.#polar.products.create({
+        ...toPolarProductCreate(entry),
+        ...this.#organization(),
+      });
+      return fromPolarProduct(created)!;
+    });
+  }
+
+  async updateProduct(providerProductId: string, entry: CatalogEntry): Promise<ProviderProduct> {
+    return this.#call(async () => {
+      const updated = await this.#polar.products.update({
+        id: providerProductId,
+        productUpdate: {
+          name: entry.name,
+          description: entry.description,
+          metadata: { [catalogKeyMetadata]: entry.key },
+          isArchived: false,
+          prices: toPolarPrices(entry),
+          ...(entry.interval
+            ? { trialInterval: entry.trialDays ? "day" : null, trialIntervalCount: entry.trialDays }
+            : {}),
+        },
+      });
+      return fromPolarProduct(updated)!;
+    });
+  }
+
+  async archiveProduct(providerProductId: string): Promise<void> {
+    await this.#call(() =>
+      this.#polar.products.update({ id: providerProductId, productUpdate: { isArchived: true } }),
+    );
+  }
+
+  async findCustomerByExternalId(externalId: string): Promise<ProviderCustomer | null> {
+    return this.#call(async () => {
+      try {
+        const customer = await this.#polar.customers.getExternal({ externalId });
+        return {
+          providerCustomerId: customer.id,
+          externalId: customer.externalId ?? null,
+          email: customer.email ?? null,
+        };
+      } catch (error) {
+        if (error instanceof ResourceNotFound) return null;
+        throw error;
+      }
+    });
+  }
+
+  async findCustomerByEmail(email: string): Promise<ProviderCustomer | null> {
+    return this.#call(async () => {
+      const page = await this.#polar.customers.list({ email, limit: 1, ...this.#organization() });
+      const customer = page.result.items[0];
+      return customer
+        ? {
+            providerCustomerId: customer.id,
+            externalId: customer.externalId ?? null,
+            email: customer.email ?? null,
+          }
+        : null;
+    });
+  }
+
+  async createCustomer(input: {
+    externalId: string;
+    email: string;
+    name?: string;
+  }): Promise<ProviderCustomer> {
+    return this.#call(async () => {
+      try {
+        const customer = await this.#polar.customers.create({
+          externalId: input.externalId,
+          email: input.email,
+          ...(input.name ? { name: input.name } : {}),
+          ...this.#organization(),
+        });
+        return {
+          providerCustomerId: customer.id,
+          externalId: customer.externalId ?? null,
+          email: customer.email ?? null,
+        };
+      } catch (error) {
+        if (error instanceof HTTPValidationError && /email/i.test(JSON.stringify(error.detail ?? ""))) {
+          throw new ProviderEmailTakenError(input.email);
+        }
+        throw error;
+      }
+    });
+  }
+
+  async createCheckout(input: ProviderCheckoutInput): Promise<ProviderCheckout> {
+    return this.#call(async () => {
+      const checkout = await this.#polar.checkouts.create({
+        products: [input.providerProductId],
+        externalCustomerId: input.externalCustomerId,
+        successUrl: input.successUrl,
+        metadata: input.metadata,
+        ...(input.amountMinor !== undefined ? { amount: input.amountMinor } : {}),
+        ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+        ...(input.email ? { customerEmail: input.email } : {}),
+        ...(input.name ? { customerName: input.name } : {}),
+      });
+      return { providerCheckoutId: checkout.id, url: checkout.url, expiresAt: checkout.expiresAt };
+    });
+  }
+
+  async createPortalSession(input: {
+    externalCustomerId: string;
+    returnUrl?: string;
+  }): Promise<{ url: string }> {
+    return this.#call(async () => {
+      const session = await this.#polar.customerSessions.create({
+        externalCustomerId: input.externalCustomerId,
+        ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+      });
+      return { url: session.customerPortalUrl };
+    });
+  }
+
+  async verifyWebhook(
+    rawBody: string,
+    headers: Record<string, string | undefined>,
+  ): Promise<VerifiedDelivery> {
+    if (!this.#webhook) throw new WebhookSignatureError("POLAR_WEBHOOK_SECRET is not configured");
+    const standardHeaders = {
+      "webhook-id": headers["webhook-id"] ?? "",
+      "webhook-timestamp": headers["webhook-timestamp"] ?? "",
+      "webhook-signature": headers["webhook-signature"] ?? "",
+    };
+    try {
+      const payload = this.#webhook.verify(rawBody, standardHeaders) as { type?: unknown };
+      if (typeof payload?.type !== "string") throw new WebhookSignatureError("the payload has no event type");
+      return { deliveryId: standardHeaders["webhook-id"], eventType: payload.type, payload };
+    } catch (error) {
+      if (error instanceof WebhookSignatureError) throw error;
+      const reason = error instanceof WebhookVerificationError ? error.message : "the body is not valid JSON";
+      throw new WebhookSignatureError(reason);
+    }
+  }
+
+  parseEvent(eventType: string, payload: unknown): ProviderEvent {
+    return toProviderEvent(eventType, payload);
+  }
+
+  async listSubscriptions(since: Date | null): Promise<ProviderSubscription[]> {
+    return this.#call(async () => {
+      const subscriptions: ProviderSubscription[] = [];
+      for await (const page of await this.#polar.subscriptions.list({
+        limit: 100,
+        ...this.#organization(),
+      })) {
+        for (const subscription of page.result.items) {
+          const mapped = fromSdkSubscription(subscription);
+          if (!since || mapped.modifiedAt >= since) subscriptions.push(mapped);
+        }
+      }
+      return subscriptions;
+    });
+  }
+
+  async listOrders(since: Date | null): Promise<ProviderOrder[]> {
+    return this.#call(async () => {
+      const orders: ProviderOrder[] = [];
+      for await (const page of await this.#polar.orders.list({ limit: 100, ...this.#organization() })) {
+        for (const order of page.result.items) {
+          const mapped = fromSdkOrder(order);
+          if (!since || mapped.modifiedAt >= since) orders.push(mapped);
+        }
+      }
+      return orders;
+    });
+  }
+
+  async webhookEndpointStatus(url: string): Promise<{ found: boolean; enabled: boolean } | null> {
+    return this.#call(async () => {
+      const page = await this.#polar.webhooks.listWebhookEndpoints({ limit: 100, ...this.#organization() });
+      const endpoint = page.result.items.find((candidate) => candidate.url === url);
+      return endpoint ? { found: true, enabled: endpoint.enabled } : { found: false, enabled: false };
+    });
+  }
+
+  #organization(): { organizationId?: string } {
+    return this.#organizationId ? { organizationId: this.#organizationId } : {};
+  }
+
+  /** Any failure the adapter does not translate itself means Polar cannot be relied on right now. */
+  async #call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProviderEmailTakenError || error instanceof WebhookSignatureError) throw error;
+      throw new ProviderUnavailableError("Polar", error);
+    }
+  }
+}
+
+function utf8ToBase64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The SDK's camelCase models, re-expressed as the webhook's snake_case payload, share one mapping. */
+function fromSdkSubscription(subscription: Subscription): ProviderSubscription {
+  return toProviderSubscription({
+    id: subscription.id,
+    status: subscription.status,
+    cancel_at_period_end: subscription.cancelAtPeriodEnd,
+    current_period_start: subscription.currentPeriodStart.toISOString(),
+    current_period_end: subscription.currentPeriodEnd?.toISOString() ?? null,
+    ended_at: subscription.endedAt?.toISOString() ?? null,
+    past_due_at: subscription.pastDueAt?.toISOString() ?? null,
+    created_at: subscription.createdAt.toISOString(),
+    modified_at: subscription.modifiedAt?.toISOString() ?? null,
+    product_id: subscription.productId,
+    product: { metadata: subscription.product.metadata },
+    customer: { external_id: subscription.customer.externalId },
+  });
+}
+
+function fromSdkOrder(order: Order): ProviderOrder {
+  return toProviderOrder({
+    id: order.id,
+    status: order.status,
+    billing_reason: order.billingReason,
+    currency: order.currency,
+    net_amount: order.netAmount,
+    tax_amount: order.taxAmount,
+    total_amount: order.totalAmount,
+    platform_fee_amount: order.platformFeeAmount,
+    refunded_amount: order.refundedAmount,
+    refunded_tax_amount: order.refundedTaxAmount,
+    created_at: order.createdAt.toISOString(),
+    modified_at: order.modifiedAt?.toISOString() ?? null,
+    product_id: order.productId,
+    product: order.product ? { metadata: order.product.metadata } : null,
+    subscription_id: order.subscriptionId,
+    customer: { external_id: order.customer.externalId },
+  });
+}

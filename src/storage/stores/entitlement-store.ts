@@ -1,0 +1,60 @@
+import type { Kysely } from "kysely";
+import type { EntitlementRow, EntitlementStore } from "../../modules/entitlements/index.js";
+import type { EntitlementsTable, Schema } from "../schema.js";
+
+export class KyselyEntitlementStore implements EntitlementStore {
+  readonly #db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.#db = db;
+  }
+
+  async replaceForSource(
+    sourceKind: EntitlementRow["sourceKind"],
+    sourceId: string,
+    rows: EntitlementRow[],
+    updatedAtMs: number,
+  ): Promise<void> {
+    await this.#db
+      .deleteFrom("entitlements")
+      .where("source_kind", "=", sourceKind)
+      .where("source_id", "=", sourceId)
+      .execute();
+    if (rows.length === 0) return;
+    await this.#db
+      .insertInto("entitlements")
+      .values(
+        rows.map((row) => ({
+          customer_id: row.customerId,
+          feature_key: row.featureKey,
+          source_kind: row.sourceKind,
+          source_id: row.sourceId,
+          catalog_key: row.catalogKey,
+          active_until_ms: row.activeUntilMs,
+          updated_at_ms: updatedAtMs,
+        })),
+      )
+      .execute();
+  }
+
+  async findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]> {
+    let query = this.#db
+      .selectFrom("entitlements")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .where((eb) => eb.or([eb("active_until_ms", "is", null), eb("active_until_ms", ">", nowMs)]));
+    if (featureKey !== undefined) query = query.where("feature_key", "=", featureKey);
+    return (await query.execute()).map(toRow);
+  }
+}
+
+function toRow(row: EntitlementsTable): EntitlementRow {
+  return {
+    customerId: row.customer_id,
+    featureKey: row.feature_key,
+    sourceKind: row.source_kind as EntitlementRow["sourceKind"],
+    sourceId: row.source_id,
+    catalogKey: row.catalog_key,
+    activeUntilMs: row.active_until_ms,
+  };
+}
