@@ -48,7 +48,7 @@ export function subscriptionEntitlements(
 
 /** A one-time unlock grants its features once paid, for good, until it is fully refunded. */
 export function orderEntitlements(order: OrderRecord, entry: CatalogEntry | undefined): EntitlementRow[] {
-  if (!entry || entry.kind !== "one_time") return [];
+  if (entry?.kind !== "one_time") return [];
   if (order.status !== "paid" && order.status !== "partially_refunded") return [];
   return entry.features.map((featureKey) => ({
     customerId: order.customerId,
