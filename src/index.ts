@@ -8,6 +8,9 @@ export {
 export { type Billhook, type BillhookOptions, createBillhook } from "./engine.js";
 export { createHttpApp } from "./http/app.js";
 export { statusByCode, toProblem } from "./http/problem.js";
+export { requireFeature } from "./http/require-feature.js";
+export type { BillingProvider, ProviderEvent, ProductSpec } from "./modules/provider/index.js";
+export type { CheckResult } from "./modules/entitlements/index.js";
 export {
   BillhookError,
   type Clock,

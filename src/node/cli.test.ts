@@ -84,7 +84,7 @@ describe("billhook CLI", () => {
 });
 
 describe("billhook dev (the Quick start)", () => {
-  it("serves /healthz on a fresh SQLite file and prints its URL and a demo key", async () => {
+  it("serves a fresh SQLite file with the Polar emulator: paying the printed checkout flips check", async () => {
     const directory = mkdtempSync(join(tmpdir(), "billhook-dev-"));
     const cliMain = resolve("src/node/cli-main.ts");
     const child = spawn(resolve("node_modules/.bin/tsx"), [cliMain, "dev", "--port", "0"], {
@@ -102,7 +102,7 @@ describe("billhook dev (the Quick start)", () => {
       });
       const deadline = Date.now() + 20_000;
       // The process may also die (bad install, port taken): stop waiting then and show what it said.
-      while (!/demo API key: +bh_sk_/.test(printed) && child.exitCode === null && Date.now() < deadline) {
+      while (!/then check: /.test(printed) && child.exitCode === null && Date.now() < deadline) {
         await new Promise((done) => setTimeout(done, 50));
       }
       const url = /listening on (http:\/\/[^\s]+)/.exec(printed)?.[1];

@@ -2,8 +2,10 @@ import { parseArgs } from "node:util";
 import type { Billhook } from "../engine.js";
 import { BillhookError } from "../kernel/index.js";
 import { type ApiKeyScope, apiKeyScopes } from "../modules/api-keys/index.js";
+import { catalogCommand, reconcileCommand, webhooksCommand } from "./billing-commands.js";
 import { type CliOutput, untilSignal } from "./cli-io.js";
 import { runDev } from "./dev-command.js";
+import { doctorCommand } from "./doctor-command.js";
 import { createRuntime } from "./runtime.js";
 import { startServer } from "./serve.js";
 import { startWorker } from "./worker.js";
@@ -21,10 +23,15 @@ Commands:
   keys list                        List keys (prefixes only)
   keys revoke <id-or-prefix>       Revoke a key
   ledger verify                    Recompute every balance from its entries; exit 1 on a difference
+  catalog push | catalog diff      Make the provider's products match billhook.config.ts (idempotent)
+  webhooks list [--status S] | webhooks replay <id> | webhooks replay --failed
+  reconcile [--full]               Apply provider changes the webhook inbox missed
+  doctor                           Check configuration, provider, catalog, webhook endpoint and ledger
   emulator polar [--port N] [--token T]
                                    Offline Polar API look-alike
 
-Environment: DATABASE_URL (default ./.billhook/billhook.db), PORT (8787), HOST (127.0.0.1), LOG_LEVEL.`;
+Environment: DATABASE_URL (default ./.billhook/billhook.db), PORT (8787), HOST (127.0.0.1), LOG_LEVEL,
+POLAR_ACCESS_TOKEN, POLAR_WEBHOOK_SECRET, POLAR_ORGANIZATION_ID, POLAR_ENVIRONMENT, POLAR_API_URL, PUBLIC_ORIGIN.`;
 
 /** Runs one CLI command; returns the process exit code (long-running commands resolve when stopped). */
 export async function runCli(argv: string[], output: CliOutput): Promise<number> {
@@ -49,6 +56,20 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
         return await ledgerCommand(rest, output);
       case "emulator":
         return await emulatorCommand(rest);
+      case "catalog":
+        return await withEngine((billhook) =>
+          migrated(billhook, () => catalogCommand(billhook, rest, output)),
+        );
+      case "webhooks":
+        return await withEngine((billhook) =>
+          migrated(billhook, () => webhooksCommand(billhook, rest, output)),
+        );
+      case "reconcile":
+        return await withEngine((billhook) =>
+          migrated(billhook, () => reconcileCommand(billhook, rest, output)),
+        );
+      case "doctor":
+        return await withEngine((billhook) => migrated(billhook, () => doctorCommand(billhook, output)));
       case undefined:
       case "help":
       case "--help":
@@ -76,6 +97,11 @@ async function withEngine(work: (billhook: Billhook) => Promise<number>): Promis
   }
 }
 
+async function migrated(billhook: Billhook, work: () => Promise<number>): Promise<number> {
+  await billhook.storage.migrate();
+  return work();
+}
+
 async function serveCommand(args: string[], output: CliOutput): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -88,7 +114,8 @@ async function serveCommand(args: string[], output: CliOutput): Promise<number> 
     port: values.port ? Number(values.port) : environment.PORT,
     host: values.host ?? environment.HOST,
   });
-  const worker = startWorker(billhook);
+  const origin = environment.PUBLIC_ORIGIN?.replace(/\/$/, "");
+  const worker = startWorker(billhook, origin ? { webhookUrl: `${origin}/v1/webhooks/polar` } : {});
   output.out(`Billhook listening on ${server.url} (database: ${databaseDescription})`);
   await untilSignal();
   worker.stop();

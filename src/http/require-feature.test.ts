@@ -1,0 +1,58 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../config/index.js";
+import { createBillhook } from "../engine.js";
+import { ManualClock } from "../kernel/index.js";
+import { openStorage } from "../storage/open-storage.js";
+import { testCatalog } from "../testing/polar-harness.js";
+import { requireFeature } from "./require-feature.js";
+
+describe("requireFeature middleware", () => {
+  it("lets an entitled customer through and answers 403 with an upgrade hint otherwise", async () => {
+    const storage = openStorage({ databaseUrl: ":memory:" });
+    await storage.migrate();
+    const clock = new ManualClock();
+    const billhook = createBillhook({
+      storage,
+      clock,
+      config: resolveConfig(
+        {},
+        { ...testCatalog, settings: { upgradeUrl: "https://app.example.com/pricing?f={feature}" } },
+      ),
+    });
+    await storage.transaction((stores) =>
+      billhook.billing.apply(stores, "polar", {
+        kind: "subscription",
+        subscription: {
+          providerSubscriptionId: "sub_1",
+          externalCustomerId: "alice",
+          providerProductId: "prod_pro",
+          catalogKey: "pro",
+          status: "active",
+          cancelAtPeriodEnd: false,
+          currentPeriodStart: clock.now(),
+          currentPeriodEnd: new Date(clock.now().getTime() + 30 * 86_400_000),
+          pastDueAt: null,
+          endedAt: null,
+          modifiedAt: clock.now(),
+        },
+      }),
+    );
+    const app = new Hono().get(
+      "/export",
+      requireFeature(billhook, "export", { customerId: (c) => c.req.header("x-user") }),
+      (c) => c.text("exported"),
+    );
+
+    const allowed = await app.request("/export", { headers: { "x-user": "alice" } });
+    expect(await allowed.text()).toBe("exported");
+
+    const denied = await app.request("/export", { headers: { "x-user": "bob" } });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({
+      code: "SUBSCRIPTION_REQUIRED",
+      upgradeProduct: "pro",
+      upgradeUrl: "https://app.example.com/pricing?f=export",
+    });
+  });
+});
