@@ -7,9 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { resolveConfig } from "../src/config/index.js";
 import { createBillhook } from "../src/engine.js";
 import { createHttpApp } from "../src/http/app.js";
+import { PolarProvider } from "../src/providers/polar/polar-provider.js";
 import { openStorage } from "../src/storage/open-storage.js";
+import { testCatalog } from "../src/testing/polar-harness.js";
 
 function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<string> {
   return new Promise((resolve) => {
@@ -23,7 +26,35 @@ process.on("SIGTERM", () => process.exit(0));
 
 const storage = openStorage({ databaseUrl: join(directory, "http.db") });
 await storage.migrate();
-const billhook = createBillhook({ storage });
+const webhookSecret = "whsec_bench_secret_0123456789";
+const billhook = createBillhook({
+  storage,
+  config: resolveConfig({}, testCatalog),
+  // Only signature verification is exercised: the API URL is never called.
+  provider: new PolarProvider({
+    accessToken: "polar_oat_bench",
+    serverUrl: "http://127.0.0.1:9",
+    webhookSecret,
+  }),
+});
+await storage.transaction((stores) =>
+  billhook.billing.apply(stores, "polar", {
+    kind: "subscription",
+    subscription: {
+      providerSubscriptionId: "sub_bench",
+      externalCustomerId: "user_1",
+      providerProductId: "prod_pro",
+      catalogKey: "pro",
+      status: "active",
+      cancelAtPeriodEnd: false,
+      currentPeriodStart: new Date(),
+      currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      pastDueAt: null,
+      endedAt: null,
+      modifiedAt: new Date(),
+    },
+  }),
+);
 const { secret } = await billhook.apiKeys.create({ scope: "server", name: "bench" });
 const { transaction } = await billhook.ledger.post({
   id: "bench_seed",
@@ -35,4 +66,12 @@ const { transaction } = await billhook.ledger.post({
 
 const bareUrl = await listen(new Hono().get("/hello", (c) => c.json({ hello: "world" })).fetch);
 const billhookUrl = await listen(createHttpApp(billhook).fetch);
-console.log(JSON.stringify({ bareUrl, billhookUrl, secret, accountId: transaction.entries[1]!.accountId }));
+console.log(
+  JSON.stringify({
+    bareUrl,
+    billhookUrl,
+    secret,
+    webhookSecret,
+    accountId: transaction.entries[1]!.accountId,
+  }),
+);

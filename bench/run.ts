@@ -4,7 +4,7 @@
  * the local default server.
  */
 import pg from "pg";
-import { benchAuthenticatedGet } from "./http-bench.js";
+import { benchHttp } from "./http-bench.js";
 import { benchLedgerPostgres, benchLedgerSqlite } from "./ledger-bench.js";
 import { printTable, type Row } from "./measure.js";
 
@@ -26,5 +26,5 @@ const rows: Row[] = [];
 rows.push(await benchLedgerSqlite());
 if (await postgresReachable()) rows.push(await benchLedgerPostgres(postgresUrl));
 else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
-rows.push(await benchAuthenticatedGet());
+rows.push(...(await benchHttp()));
 printTable(rows);

@@ -9,8 +9,6 @@ export { type Billhook, type BillhookOptions, createBillhook } from "./engine.js
 export { createHttpApp } from "./http/app.js";
 export { statusByCode, toProblem } from "./http/problem.js";
 export { requireFeature } from "./http/require-feature.js";
-export type { BillingProvider, ProviderEvent, ProductSpec } from "./modules/provider/index.js";
-export type { CheckResult } from "./modules/entitlements/index.js";
 export {
   BillhookError,
   type Clock,
@@ -22,5 +20,7 @@ export {
   ValidationError,
 } from "./kernel/index.js";
 export type { ApiKey, ApiKeyScope } from "./modules/api-keys/index.js";
+export type { CheckResult } from "./modules/entitlements/index.js";
 export type * from "./modules/ledger/ledger-types.js";
+export type { BillingProvider, ProductSpec, ProviderEvent } from "./modules/provider/index.js";
 export { Storage, type StorageOptions } from "./storage/index.js";

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { getRuntimeKey } from "hono/adapter";
 import type { WebhookDelivery } from "../../modules/webhooks/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
@@ -113,13 +114,15 @@ export const webhookRoutes = new OpenAPIHono<HttpEnv>()
     return c.json(presentDelivery(await c.var.billhook.webhooks.get(id)), 200);
   });
 
-/** On Workers the runtime must be told to keep running after the response; on Node it just does. */
-function waitUntil(c: { executionCtx?: unknown }, work: Promise<unknown>): void {
-  try {
-    (c.executionCtx as { waitUntil?: (promise: Promise<unknown>) => void } | undefined)?.waitUntil?.(work);
-  } catch {
-    // Hono throws when there is no execution context (Node): the promise runs on regardless.
-  }
+/**
+ * On Workers the runtime must be told to keep running after the response; on Node it just does.
+ * (Asking Hono for a missing execution context throws, which is costly on every request.)
+ */
+function waitUntil(
+  c: { executionCtx: { waitUntil(promise: Promise<unknown>): void } },
+  work: Promise<unknown>,
+): void {
+  if (getRuntimeKey() === "workerd") c.executionCtx.waitUntil(work);
 }
 
 function presentDelivery(delivery: WebhookDelivery) {

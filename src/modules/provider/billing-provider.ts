@@ -22,6 +22,8 @@ export interface BillingProvider {
 
   /** Verifies a delivery on its raw body; throws WebhookSignatureError when it is not authentic. */
   verifyWebhook(rawBody: string, headers: Record<string, string | undefined>): Promise<VerifiedDelivery>;
+  /** Whether Billhook acts on this event type at all; others are stored as ignored on arrival. */
+  handlesEvent(eventType: string): boolean;
   /** Translates a verified payload into what Billhook applies, or `ignored` for other event types. */
   parseEvent(eventType: string, payload: unknown): ProviderEvent;
 

@@ -57,18 +57,20 @@ export class WebhookInbox<S extends WebhookStores> {
     const provider = this.#requireProvider(providerName);
     const verified = await provider.verifyWebhook(rawBody, headers);
     const nowMs = this.#clock.now().getTime();
+    // Types Billhook never acts on are stored as ignored right away: kept for the audit log, no work.
+    const ignored = !provider.handlesEvent(verified.eventType);
     const delivery: WebhookDelivery = {
       id: newId("whd"),
       provider: providerName,
       deliveryId: verified.deliveryId,
       eventType: verified.eventType,
       payload: rawBody,
-      status: "received",
+      status: ignored ? "ignored" : "received",
       attempts: 0,
       lastError: null,
       receivedAtMs: nowMs,
       nextAttemptAtMs: nowMs,
-      processedAtMs: null,
+      processedAtMs: ignored ? nowMs : null,
     };
     const inserted = await this.#access.transaction((stores) => stores.webhooks.insertIfAbsent(delivery));
     return { id: delivery.id, duplicate: !inserted };

@@ -96,13 +96,18 @@ export function toProviderOrder(data: unknown): ProviderOrder {
   };
 }
 
+export function handlesPolarEvent(eventType: string): boolean {
+  return eventType.startsWith("subscription.") || eventType.startsWith("order.");
+}
+
 /** Maps a Polar webhook to what Billhook applies; every other type is acknowledged and ignored. */
 export function toProviderEvent(eventType: string, payload: unknown): ProviderEvent {
   const data = (payload as { data?: unknown } | null)?.data;
+  if (!handlesPolarEvent(eventType))
+    return { kind: "ignored", reason: `Billhook does not act on ${eventType}` };
   if (eventType.startsWith("subscription."))
     return { kind: "subscription", subscription: toProviderSubscription(data) };
-  if (eventType.startsWith("order.")) return { kind: "order", order: toProviderOrder(data) };
-  return { kind: "ignored", reason: `Billhook does not act on ${eventType}` };
+  return { kind: "order", order: toProviderOrder(data) };
 }
 
 function catalogKeyOf(metadata: Record<string, unknown> | undefined): string | null {

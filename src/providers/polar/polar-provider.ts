@@ -25,7 +25,12 @@ import {
   toPolarPrices,
   toPolarProductCreate,
 } from "./polar-catalog-mapping.js";
-import { toProviderEvent, toProviderOrder, toProviderSubscription } from "./polar-event-mapping.js";
+import {
+  handlesPolarEvent,
+  toProviderEvent,
+  toProviderOrder,
+  toProviderSubscription,
+} from "./polar-event-mapping.js";
 
 export interface PolarProviderOptions {
   accessToken: string;
@@ -213,6 +218,10 @@ export class PolarProvider implements BillingProvider {
       const reason = error instanceof WebhookVerificationError ? error.message : "the body is not valid JSON";
       throw new WebhookSignatureError(reason);
     }
+  }
+
+  handlesEvent(eventType: string): boolean {
+    return handlesPolarEvent(eventType);
   }
 
   parseEvent(eventType: string, payload: unknown): ProviderEvent {
