@@ -78,6 +78,20 @@ module.exports = {
       to: { path: "^src/node/" },
     },
     {
+      name: "providers-speak-only-the-port",
+      comment: "An adapter implements the provider port; it must not reach into other modules or the engine.",
+      severity: "error",
+      from: { path: "^src/providers/" },
+      to: { path: "^src/(?!providers/|kernel/|modules/provider/)" },
+    },
+    {
+      name: "provider-sdks-stay-in-their-adapter",
+      comment: "No provider SDK type leaves its folder (emulator tests drive the SDKs too).",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/providers/", "^src/emulators/", "\\.test\\.ts$", "/testing/"] },
+      to: { path: "node_modules/(@polar-sh/sdk|stripe)/" },
+    },
+    {
       name: "emulators-stand-alone",
       comment: "An emulator plays the provider: it must not lean on the engine it is used to test.",
       severity: "error",

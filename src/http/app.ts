@@ -66,7 +66,7 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
   app.use("/v1/*", async (c, next) => {
-    const path = new URL(c.req.url).pathname;
+    const path = c.req.path;
     if (publicApiPrefixes.includes(path)) return next();
     return authenticate(c, async () => {
       await idempotency(c, next);
@@ -85,7 +85,7 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   });
   app.notFound((c) =>
     problemResponse(
-      new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+      new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
       c.var.requestId,
     ),
   );

@@ -3,6 +3,8 @@ import { BillhookError, sha256Hex } from "../../kernel/index.js";
 import { idempotencyKeyPattern } from "../../modules/idempotency/index.js";
 import type { HttpEnv } from "../http-env.js";
 
+const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
 /** Response headers worth replaying; the rest (dates, request ids) describe the original delivery. */
 const replayedHeaders = ["content-type", "location"];
 
@@ -12,8 +14,9 @@ const replayedHeaders = ["content-type", "location"];
  * `Idempotency-Replayed: true`. Responses with a 5xx status are not stored, so the client may retry.
  */
 export const idempotency = createMiddleware<HttpEnv>(async (c, next) => {
+  if (!writeMethods.has(c.req.method)) return next();
   const key = c.req.header("idempotency-key");
-  if (key === undefined || !["POST", "PUT", "PATCH", "DELETE"].includes(c.req.method)) return next();
+  if (key === undefined) return next();
   if (!idempotencyKeyPattern.test(key)) {
     throw new BillhookError(
       "VALIDATION_FAILED",

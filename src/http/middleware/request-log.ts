@@ -9,7 +9,7 @@ export const requestLog = createMiddleware<HttpEnv>(async (c, next) => {
   const fields = {
     requestId: c.var.requestId,
     method: c.req.method,
-    path: new URL(c.req.url).pathname,
+    path: c.req.path,
     status: c.res.status,
     durationMs,
     ...(c.var.apiKey ? { apiKeyId: c.var.apiKey.id } : {}),
