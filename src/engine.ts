@@ -62,6 +62,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
   const catalogSync = new CatalogSync(storage, clock, catalog, provider);
   const customers = new Customers(storage, clock, provider);
   const billing = new Billing({ ledger, catalog, clock, logger, pastDueGraceMs: config.pastDueGraceMs });
+  const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
   return {
     storage,
     config,
@@ -77,7 +78,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
     catalog,
     catalogSync,
     customers,
-    checkouts: new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider }),
+    checkouts,
     entitlements: new Entitlements(storage, clock, catalog, config.upgradeUrl),
     billing,
     webhooks: new WebhookInbox<Stores>({
@@ -85,7 +86,10 @@ export function createBillhook(options: BillhookOptions): Billhook {
       clock,
       logger,
       providers: (name) => (provider?.name === name ? provider : null),
-      apply: (stores, providerName, event) => billing.apply(stores, providerName, event),
+      apply: (stores, providerName, event) =>
+        event.kind === "checkout"
+          ? checkouts.recordOutcome(stores, providerName, event)
+          : billing.apply(stores, providerName, event),
     }),
     reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
     close: () => storage.close(),

@@ -29,6 +29,8 @@ Commands:
   doctor                           Check configuration, provider, catalog, webhook endpoint and ledger
   emulator polar [--port N] [--token T]
                                    Offline Polar API look-alike
+  emulator stripe [--port 12111] [--secret-key K]
+                                   Offline Stripe API look-alike
 
 Environment: DATABASE_URL (default ./.billhook/billhook.db), PORT (8787), HOST (127.0.0.1), LOG_LEVEL,
 POLAR_ACCESS_TOKEN, POLAR_WEBHOOK_SECRET, POLAR_ORGANIZATION_ID, POLAR_ENVIRONMENT, POLAR_API_URL, PUBLIC_ORIGIN.`;
@@ -202,8 +204,17 @@ async function ledgerCommand(args: string[], output: CliOutput): Promise<number>
 
 async function emulatorCommand(args: string[]): Promise<number> {
   const [provider, ...rest] = args;
-  if (provider !== "polar") throw new TypeError("Usage: billhook emulator polar [--port N] [--token T]");
-  const { runPolarEmulatorCommand } = await import("../emulators/polar/polar-emulator-cli.js");
-  await runPolarEmulatorCommand(rest);
-  return 0;
+  if (provider === "polar") {
+    const { runPolarEmulatorCommand } = await import("../emulators/polar/polar-emulator-cli.js");
+    await runPolarEmulatorCommand(rest);
+    return 0;
+  }
+  if (provider === "stripe") {
+    const { runStripeEmulatorCommand } = await import("../emulators/stripe/stripe-emulator-cli.js");
+    await runStripeEmulatorCommand(rest);
+    return 0;
+  }
+  throw new TypeError(
+    "Usage: billhook emulator polar [--port 8788] | billhook emulator stripe [--port 12111]",
+  );
 }

@@ -43,7 +43,9 @@ export interface CheckoutsTable {
   provider_checkout_id: string;
   url: string;
   amount_minor: number | null;
+  status: string;
   created_at_ms: number;
+  updated_at_ms: number;
 }
 
 export interface WebhookDeliveriesTable {

@@ -54,6 +54,8 @@ describeEachDialect("billing on Polar, end to end", (fixture) => {
 
     const paid = await buy(harness, customerId, "pro");
     expect(paid.status).toBe(303);
+    const checkouts = await harness.api(`/v1/customers/${customerId}/checkouts`, { key: harness.serverKey });
+    expect((await checkouts.json()).items).toMatchObject([{ product: "pro", status: "succeeded" }]);
     expect(await harness.check(customerId, "export")).toMatchObject({ allowed: true, activeUntil: null });
     expect((await harness.check(customerId, "reports")).allowed).toBe(false);
 
@@ -85,6 +87,8 @@ describeEachDialect("billing on Polar, end to end", (fixture) => {
     const declined = await buy(harness, customerId, "pro", "4000000000000002");
     expect(declined.status).not.toBe(303);
     expect((await harness.check(customerId, "export")).allowed).toBe(false);
+    const checkouts = await harness.api(`/v1/customers/${customerId}/checkouts`, { key: harness.serverKey });
+    expect((await checkouts.json()).items).toMatchObject([{ product: "pro", status: "failed" }]);
   });
 
   it("refuses unknown products (404), out-of-range tips (422) and answers the tip in range", async () => {

@@ -157,7 +157,48 @@ const ensureCustomerRoute = createRoute(
   }),
 );
 
+const checkoutsOfRoute = createRoute(
+  secured("server", {
+    method: "get",
+    path: "/v1/customers/{customerId}/checkouts",
+    tags,
+    summary:
+      "The customer's checkouts, newest first, with their outcome (a declined payment shows as failed).",
+    request: { params: z.object({ customerId }) },
+    responses: {
+      200: jsonResponse(
+        z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              product: z.string(),
+              status: z.enum(["open", "expired", "confirmed", "succeeded", "failed"]),
+              url: z.string(),
+              amountMinor: z.number().int().nullable(),
+              createdAt: z.string(),
+            }),
+          ),
+        }),
+        "The checkouts.",
+      ),
+      ...problemResponses,
+    },
+  }),
+);
+
 export const billingRoutes = new OpenAPIHono<HttpEnv>()
+  .openapi(checkoutsOfRoute, async (c) => {
+    const records = await c.var.billhook.checkouts.listOf(c.req.valid("param").customerId);
+    const items = records.map((record) => ({
+      id: record.id,
+      product: record.catalogKey,
+      status: record.status,
+      url: record.url,
+      amountMinor: record.amountMinor,
+      createdAt: new Date(record.createdAtMs).toISOString(),
+    }));
+    return c.json({ items }, 200);
+  })
   .openapi(checkRoute, async (c) =>
     c.json(await c.var.billhook.entitlements.check(c.req.valid("query")), 200),
   )

@@ -43,6 +43,7 @@ export class Billing {
   /** Applies one provider event inside the caller's unit of work. */
   async apply(stores: BillingStores, provider: string, event: ProviderEvent): Promise<ApplyOutcome> {
     if (event.kind === "ignored") return "ignored";
+    if (event.kind === "checkout") return "ignored";
     if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
     return this.#applyOrder(stores, provider, event.order);
   }

@@ -3,8 +3,8 @@ import type { BillingStore } from "../billing/index.js";
 import type { Catalog, CatalogEntry, CatalogSync } from "../catalog/index.js";
 import type { Customers } from "../customers/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
-import type { BillingProvider } from "../provider/index.js";
-import type { CheckoutStore } from "./checkout-store.js";
+import type { BillingProvider, ProviderEvent } from "../provider/index.js";
+import type { CheckoutRecord, CheckoutStore } from "./checkout-store.js";
 
 export interface CheckoutStores {
   checkouts: CheckoutStore;
@@ -100,10 +100,32 @@ export class Checkouts {
         providerCheckoutId: checkout.providerCheckoutId,
         url: checkout.url,
         amountMinor,
+        status: "open",
         createdAtMs: this.#clock.now().getTime(),
       }),
     );
     return { id, url: checkout.url, product: entry.key };
+  }
+
+  /** Records what the provider says became of a checkout (a declined payment stays on record as failed). */
+  async recordOutcome(
+    stores: Pick<CheckoutStores, "checkouts">,
+    provider: string,
+    event: Extract<ProviderEvent, { kind: "checkout" }>,
+  ): Promise<"applied" | "stale"> {
+    const nowMs = this.#clock.now().getTime();
+    const updated = await stores.checkouts.updateStatus(
+      provider,
+      event.providerCheckoutId,
+      event.status,
+      nowMs,
+    );
+    return updated ? "applied" : "stale";
+  }
+
+  /** The customer's checkouts, newest first, with what became of each (open, succeeded, failed…). */
+  async listOf(customerId: string): Promise<CheckoutRecord[]> {
+    return this.#access.read((stores) => stores.checkouts.listOf(customerId));
   }
 
   async #refuseIfEntitled(customerId: string, entry: CatalogEntry): Promise<void> {

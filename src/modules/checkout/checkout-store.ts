@@ -1,3 +1,5 @@
+import type { CheckoutStatus } from "../provider/index.js";
+
 export interface CheckoutRecord {
   id: string;
   customerId: string;
@@ -6,9 +8,19 @@ export interface CheckoutRecord {
   providerCheckoutId: string;
   url: string;
   amountMinor: number | null;
+  status: CheckoutStatus;
   createdAtMs: number;
 }
 
 export interface CheckoutStore {
   insert(record: CheckoutRecord): Promise<void>;
+  /** Records what the provider says became of a checkout; false when the checkout is not ours. */
+  updateStatus(
+    provider: string,
+    providerCheckoutId: string,
+    status: CheckoutStatus,
+    updatedAtMs: number,
+  ): Promise<boolean>;
+  find(id: string): Promise<CheckoutRecord | null>;
+  listOf(customerId: string): Promise<CheckoutRecord[]>;
 }

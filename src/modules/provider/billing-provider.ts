@@ -149,7 +149,11 @@ export interface ProviderOrder {
   modifiedAt: Date;
 }
 
+/** Where a checkout stands: `failed` records a declined payment (no entitlement changes). */
+export type CheckoutStatus = "open" | "expired" | "confirmed" | "succeeded" | "failed";
+
 export type ProviderEvent =
+  | { kind: "checkout"; providerCheckoutId: string; status: CheckoutStatus }
   | { kind: "subscription"; subscription: ProviderSubscription }
   | { kind: "order"; order: ProviderOrder }
   | { kind: "ignored"; reason: string };

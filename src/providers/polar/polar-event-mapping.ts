@@ -96,8 +96,16 @@ export function toProviderOrder(data: unknown): ProviderOrder {
   };
 }
 
+const checkoutSchema = z
+  .object({ id: z.string(), status: z.enum(["open", "expired", "confirmed", "succeeded", "failed"]) })
+  .passthrough();
+
 export function handlesPolarEvent(eventType: string): boolean {
-  return eventType.startsWith("subscription.") || eventType.startsWith("order.");
+  return (
+    eventType.startsWith("subscription.") ||
+    eventType.startsWith("order.") ||
+    eventType === "checkout.updated"
+  );
 }
 
 /** Maps a Polar webhook to what Billhook applies; every other type is acknowledged and ignored. */
@@ -105,6 +113,10 @@ export function toProviderEvent(eventType: string, payload: unknown): ProviderEv
   const data = (payload as { data?: unknown } | null)?.data;
   if (!handlesPolarEvent(eventType))
     return { kind: "ignored", reason: `Billhook does not act on ${eventType}` };
+  if (eventType === "checkout.updated") {
+    const checkout = checkoutSchema.parse(data);
+    return { kind: "checkout", providerCheckoutId: checkout.id, status: checkout.status };
+  }
   if (eventType.startsWith("subscription."))
     return { kind: "subscription", subscription: toProviderSubscription(data) };
   return { kind: "order", order: toProviderOrder(data) };

@@ -37,7 +37,10 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn("provider_checkout_id", "text", (column) => column.notNull())
     .addColumn("url", "text", (column) => column.notNull())
     .addColumn("amount_minor", "bigint")
+    .addColumn("status", "text", (column) => column.notNull())
     .addColumn("created_at_ms", "bigint", (column) => column.notNull())
+    .addColumn("updated_at_ms", "bigint", (column) => column.notNull())
+    .addUniqueConstraint("checkouts_provider_checkout", ["provider", "provider_checkout_id"])
     .execute();
   await db.schema.createIndex("checkouts_customer").on("checkouts").column("customer_id").execute();
 

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { CheckoutRecord, CheckoutStore } from "../../modules/checkout/index.js";
-import type { Schema } from "../schema.js";
+import type { CheckoutStatus } from "../../modules/provider/index.js";
+import type { CheckoutsTable, Schema } from "../schema.js";
 
 export class KyselyCheckoutStore implements CheckoutStore {
   readonly #db: Kysely<Schema>;
@@ -20,8 +21,57 @@ export class KyselyCheckoutStore implements CheckoutStore {
         provider_checkout_id: record.providerCheckoutId,
         url: record.url,
         amount_minor: record.amountMinor,
+        status: record.status,
         created_at_ms: record.createdAtMs,
+        updated_at_ms: record.createdAtMs,
       })
       .execute();
   }
+
+  async updateStatus(
+    provider: string,
+    providerCheckoutId: string,
+    status: CheckoutStatus,
+    updatedAtMs: number,
+  ): Promise<boolean> {
+    if (status === "open") return false;
+    const result = await this.#db
+      .updateTable("checkouts")
+      .set({ status, updated_at_ms: updatedAtMs })
+      .where("provider", "=", provider)
+      .where("provider_checkout_id", "=", providerCheckoutId)
+      // A final outcome is never replaced by an earlier one delivered late.
+      .where("status", "in", ["open", "confirmed"])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async find(id: string): Promise<CheckoutRecord | null> {
+    const row = await this.#db.selectFrom("checkouts").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toRecord(row) : null;
+  }
+
+  async listOf(customerId: string): Promise<CheckoutRecord[]> {
+    const rows = await this.#db
+      .selectFrom("checkouts")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .orderBy("created_at_ms", "desc")
+      .execute();
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: CheckoutsTable): CheckoutRecord {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    catalogKey: row.catalog_key,
+    provider: row.provider,
+    providerCheckoutId: row.provider_checkout_id,
+    url: row.url,
+    amountMinor: row.amount_minor,
+    status: row.status as CheckoutStatus,
+    createdAtMs: row.created_at_ms,
+  };
 }

@@ -1,0 +1,234 @@
+/** Stored billing objects (subscriptions, invoices, meters, portal, webhooks) and emulator-only records. */
+import type { Base, Expandable, ListObject, Metadata, PriceObject } from "./stripe-records.js";
+
+export interface SubscriptionItemObject extends Base {
+  object: "subscription_item";
+  price: PriceObject;
+  quantity: number;
+  subscription: string;
+  metadata: Metadata;
+  discounts: [];
+  tax_rates: [];
+  current_period_start: number;
+  current_period_end: number;
+}
+
+export type SubscriptionStatus =
+  | "incomplete"
+  | "incomplete_expired"
+  | "trialing"
+  | "active"
+  | "past_due"
+  | "canceled"
+  | "unpaid"
+  | "paused";
+
+export interface SubscriptionObject extends Base {
+  object: "subscription";
+  status: SubscriptionStatus;
+  customer: Expandable;
+  currency: string;
+  items: ListObject<SubscriptionItemObject>;
+  latest_invoice: Expandable;
+  metadata: Metadata;
+  billing_cycle_anchor: number;
+  cancel_at: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  cancellation_details: { comment: string | null; feedback: string | null; reason: string | null };
+  collection_method: "charge_automatically";
+  default_payment_method: Expandable;
+  description: string | null;
+  ended_at: number | null;
+  start_date: number;
+  trial_start: number | null;
+  trial_end: number | null;
+  pause_collection: null;
+  test_clock: string | null;
+  application_fee_percent: number | null;
+  transfer_data: null;
+  on_behalf_of: null;
+}
+
+export interface InvoiceLineObject {
+  id: string;
+  object: "line_item";
+  amount: number;
+  currency: string;
+  description: string;
+  invoice: string;
+  livemode: false;
+  metadata: Metadata;
+  period: { start: number; end: number };
+  quantity: number;
+  subscription: string | null;
+  pricing: {
+    type: "price_details";
+    price_details: { price: string; product: string };
+    unit_amount_decimal: string;
+  };
+  parent: {
+    type: "subscription_item_details";
+    subscription_item_details: {
+      subscription: string;
+      subscription_item: string;
+      proration: false;
+      invoice_item: null;
+    };
+    invoice_item_details: null;
+  } | null;
+}
+
+export interface InvoicePaymentObject extends Base {
+  object: "invoice_payment";
+  amount_paid: number | null;
+  amount_requested: number;
+  currency: string;
+  invoice: string;
+  is_default: boolean;
+  payment: { type: "payment_intent"; payment_intent: string };
+  status: "open" | "paid" | "canceled";
+  status_transitions: { canceled_at: number | null; paid_at: number | null };
+}
+
+export interface InvoiceObject extends Base {
+  object: "invoice";
+  status: "draft" | "open" | "paid" | "uncollectible" | "void";
+  customer: Expandable;
+  customer_email: string | null;
+  customer_name: string | null;
+  currency: string;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  amount_overpaid: number;
+  subtotal: number;
+  total: number;
+  attempt_count: number;
+  attempted: boolean;
+  auto_advance: boolean;
+  billing_reason: "subscription_create" | "subscription_cycle" | "subscription_update" | "manual";
+  collection_method: "charge_automatically";
+  description: string | null;
+  hosted_invoice_url: string | null;
+  invoice_pdf: null;
+  lines: ListObject<InvoiceLineObject>;
+  payments: ListObject<InvoicePaymentObject>;
+  metadata: Metadata;
+  next_payment_attempt: number | null;
+  number: string | null;
+  parent: {
+    type: "subscription_details";
+    subscription_details: { subscription: string; metadata: Metadata };
+    quote_details: null;
+  } | null;
+  period_start: number;
+  period_end: number;
+  status_transitions: {
+    finalized_at: number | null;
+    paid_at: number | null;
+    voided_at: number | null;
+    marked_uncollectible_at: number | null;
+  };
+  effective_at: number | null;
+  due_date: null;
+  test_clock: string | null;
+}
+
+export interface PortalSessionObject extends Base {
+  object: "billing_portal.session";
+  configuration: string;
+  customer: string;
+  flow: null;
+  locale: string | null;
+  on_behalf_of: null;
+  return_url: string | null;
+  url: string;
+}
+
+export interface MeterObject extends Base {
+  object: "billing.meter";
+  display_name: string;
+  event_name: string;
+  event_time_window: "day" | "hour" | null;
+  status: "active" | "inactive";
+  status_transitions: { deactivated_at: number | null };
+  customer_mapping: { event_payload_key: string; type: "by_id" };
+  default_aggregation: { formula: "sum" | "count" | "last" };
+  value_settings: { event_payload_key: string };
+  updated: number;
+}
+
+export interface MeterEventObject {
+  object: "billing.meter_event";
+  created: number;
+  event_name: string;
+  identifier: string;
+  livemode: false;
+  payload: Record<string, string>;
+  timestamp: number;
+}
+
+export interface WebhookEndpointObject extends Base {
+  object: "webhook_endpoint";
+  url: string;
+  enabled_events: string[];
+  api_version: string | null;
+  application: null;
+  description: string | null;
+  metadata: Metadata;
+  status: "enabled" | "disabled";
+  /** Only present in the create response; stored apart (see `endpointSecrets`). */
+  secret?: string;
+}
+
+export interface EventObject extends Base {
+  object: "event";
+  api_version: string;
+  type: string;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+}
+
+export interface TestClockObject extends Base {
+  object: "test_helpers.test_clock";
+  deletes_after: number;
+  frozen_time: number;
+  name: string | null;
+  status: "ready" | "advancing" | "internal_failure";
+  status_details: Record<string, unknown>;
+}
+
+/** One attempt to deliver one event to one endpoint (the emulator's delivery log). */
+export interface WebhookDeliveryRecord {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  attempt: number;
+  http_status: number | null;
+  succeeded: boolean;
+  error: string | null;
+  /** Wall-clock milliseconds. */
+  delivered_at_ms: number;
+}
+
+/** A stored first answer for an Idempotency-Key (facts §4: replayed for 24 h, mismatch → 400). */
+export interface IdempotencyRecord {
+  id: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+  status: number;
+  body: string;
+  created: number;
+}
+
+/** Emulator-only: the test card number behind a payment method, and whether it was set up for reuse. */
+export interface CardNumberRecord {
+  /** The payment method id. */
+  id: string;
+  number: string;
+  /** 3155-style cards stop asking for authentication off-session once set up (facts §7.1). */
+  setUpForFutureUse: boolean;
+}
