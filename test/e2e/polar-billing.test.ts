@@ -133,4 +133,31 @@ describeEachDialect("billing on Polar, end to end", (fixture) => {
     await harness.advanceDays(32);
     expect((await harness.check(customerId, "export")).allowed).toBe(false);
   });
+
+  it("links a customer to Polar's portal, where a person sees their subscription", async () => {
+    const customerId = customer();
+    await buy(harness, customerId, "pro");
+    const response = await harness.api(`/v1/customers/${customerId}/portal`, {
+      method: "POST",
+      key: harness.serverKey,
+      json: { returnUrl: "https://app.example.com/account" },
+    });
+    expect(response.status).toBe(200);
+    const { url } = (await response.json()) as { url: string };
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Pro");
+  });
+
+  it("ensures a customer at Polar once, by external id", async () => {
+    const customerId = customer();
+    const body = { customerId, email: `${customerId}@example.com` };
+    const first = await harness.api("/v1/customers", { method: "POST", key: harness.serverKey, json: body });
+    const second = await harness.api("/v1/customers", { method: "POST", key: harness.serverKey, json: body });
+    const [a, b] = [await first.json(), await second.json()];
+    expect(a.providerCustomerId).toBeTruthy();
+    expect(b.providerCustomerId).toBe(a.providerCustomerId);
+    const atPolar = await harness.polar.customers.list({ email: body.email });
+    expect(atPolar.result.items).toHaveLength(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { Polar } from "@polar-sh/sdk";
+import { HTTPClient, Polar } from "@polar-sh/sdk";
 import type { Order } from "@polar-sh/sdk/models/components/order.js";
 import type { Subscription } from "@polar-sh/sdk/models/components/subscription.js";
 import { HTTPValidationError } from "@polar-sh/sdk/models/errors/httpvalidationerror.js";
@@ -55,6 +55,7 @@ export class PolarProvider implements BillingProvider {
   constructor(options: PolarProviderOptions) {
     this.#polar = new Polar({
       accessToken: options.accessToken,
+      httpClient: new HTTPClient({ fetcher: fetchWithCurrentResponse }),
       ...(options.serverUrl
         ? { serverURL: options.serverUrl }
         : { server: options.environment ?? "sandbox" }),
@@ -278,6 +279,25 @@ export class PolarProvider implements BillingProvider {
       throw new ProviderUnavailableError("Polar", error);
     }
   }
+}
+
+/**
+ * The SDK checks `response instanceof Response` against whatever the global `Response` is when it
+ * parses an error. @hono/node-server replaces that global with a faster subclass when Billhook serves
+ * HTTP in the same process, which makes every error answer from `fetch` fail that check (a 404 from
+ * `customers.getExternal` turned into "Response validation failed"). Re-wrapping the answer in the
+ * current global keeps the SDK's typed errors working whoever replaced it.
+ */
+async function fetchWithCurrentResponse(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response: Response = await fetch(input, init);
+  // The global may have changed since `fetch` captured its own Response class (TypeScript cannot know).
+  const CurrentResponse: typeof Response = globalThis.Response;
+  if ((response as unknown) instanceof CurrentResponse) return response;
+  return new CurrentResponse(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 function utf8ToBase64(text: string): string {
