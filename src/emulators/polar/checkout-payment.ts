@@ -1,4 +1,4 @@
-import { addInterval } from "./billing-calendar.js";
+import { addInterval } from "../shared/billing-calendar.js";
 import {
   createOrder,
   emitCustomer,

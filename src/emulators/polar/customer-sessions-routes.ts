@@ -5,7 +5,7 @@ import { findCustomer, findCustomerByExternalId } from "./customers-routes.js";
 import type { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { PolarValidationError, parseBody } from "./polar-errors.js";
 import type { CustomerSessionRecord } from "./polar-records.js";
-import { polarToken } from "./seeded-random.js";
+import { polarToken } from "./polar-token.js";
 
 /** Polar: customer sessions last one hour. */
 const CUSTOMER_SESSION_LIFETIME_MS = 60 * 60 * 1000;

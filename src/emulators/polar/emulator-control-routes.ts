@@ -1,28 +1,14 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { registerSharedControlRoutes } from "../shared/control-routes.js";
 import { touch } from "./billing-operations.js";
 import { advanceClock } from "./billing-scheduler.js";
 import { serializeCheckout } from "./billing-serializers.js";
 import { payCheckout } from "./checkout-payment.js";
-import type { FaultSettings } from "./emulator-faults.js";
 import type { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { fieldError, notFound, parseBody } from "./polar-errors.js";
 import { isKnownTestCard } from "./test-cards.js";
 
-const rate = z.number().min(0).max(1);
-const faultsSchema = z.object({
-  seed: z.union([z.number().int(), z.string()]).optional(),
-  webhookDropRate: rate.optional(),
-  webhookDuplicateRate: rate.optional(),
-  webhookReorderRate: rate.optional(),
-  webhookDelayRate: rate.optional(),
-  webhookDelayMs: z.number().int().min(0).optional(),
-  apiErrorRate: rate.optional(),
-  apiLatencyMs: z.number().int().min(0).optional(),
-  apiRateLimitRate: rate.optional(),
-  apiRetryAfterSeconds: z.number().int().min(0).optional(),
-  apiResponseLostRate: rate.optional(),
-});
 const paySchema = z.object({
   card: z.string(),
   amount: z.number().int().min(0).optional(),
@@ -32,14 +18,10 @@ const paySchema = z.object({
 
 /** Test-only controls under `/_emulator` (no Bearer token): clock, payments, saved cards, faults. */
 export function registerEmulatorControlRoutes(app: Hono, runtime: PolarEmulatorRuntime): void {
-  const clockView = () => ({ now: runtime.nowIso(), offset_seconds: runtime.clock.offsetSeconds });
-
-  app.get("/_emulator/clock", (context) => context.json(clockView()));
-
-  app.post("/_emulator/clock/advance", async (context) => {
-    const body = await parseBody(context, z.object({ seconds: z.number().min(0) }));
-    advanceClock(runtime, body.seconds);
-    return context.json(clockView());
+  registerSharedControlRoutes(app, runtime, {
+    parseBody,
+    clockView: () => ({ now: runtime.nowIso(), offset_seconds: runtime.clock.offsetSeconds }),
+    advanceClock: (seconds) => advanceClock(runtime, seconds),
   });
 
   app.post("/_emulator/checkouts/:id/pay", async (context) => {
@@ -74,31 +56,5 @@ export function registerEmulatorControlRoutes(app: Hono, runtime: PolarEmulatorR
     customer.payment_card = body.card;
     touch(runtime, customer);
     return context.json({ customer_id: customer.id, card_last4: body.card.slice(-4) });
-  });
-
-  registerFaultRoutes(app, runtime);
-
-  app.post("/_emulator/webhooks/idle", async (context) => {
-    await runtime.dispatcher.idle();
-    return context.json({ idle: true });
-  });
-
-  app.get("/_emulator/state", (context) => context.json(runtime.snapshot()));
-}
-
-function registerFaultRoutes(app: Hono, runtime: PolarEmulatorRuntime): void {
-  app.get("/_emulator/faults", (context) =>
-    context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired }),
-  );
-
-  app.post("/_emulator/faults", async (context) => {
-    const { seed, ...settings } = await parseBody(context, faultsSchema);
-    runtime.faults.configure(settings as Partial<FaultSettings>, seed);
-    return context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired });
-  });
-
-  app.delete("/_emulator/faults", (context) => {
-    runtime.faults.reset();
-    return context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired });
   });
 }

@@ -1,6 +1,6 @@
 import { Polar } from "@polar-sh/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { FaultInjector } from "./emulator-faults.js";
+import { FaultInjector } from "../shared/emulator-faults.js";
 import { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { createPolarEmulatorApp } from "./polar-emulator-app.js";
 import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";

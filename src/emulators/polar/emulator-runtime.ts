@@ -1,32 +1,16 @@
-import type { EmulatorClock } from "./emulator-clock.js";
-import { TestClock } from "./emulator-clock.js";
-import { FaultInjector, type FaultSettings } from "./emulator-faults.js";
+import type { TestClock } from "../shared/emulator-clock.js";
+import type { FaultInjector } from "../shared/emulator-faults.js";
+import { createRuntimeCore, deliverySettings, type EmulatorBaseOptions } from "../shared/emulator-runtime.js";
+import type { SeededRandom } from "../shared/seeded-random.js";
 import type { PolarStateSnapshot } from "./polar-store.js";
 import { PolarStore } from "./polar-store.js";
-import { polarToken, SeededRandom } from "./seeded-random.js";
+import { polarToken } from "./polar-token.js";
 import { DELIVERY_TIMEOUT_MS_DEFAULT, WebhookDispatcher } from "./webhook-delivery.js";
 
 /** Options shared by the app factory and the server start. */
-export interface PolarEmulatorOptions {
-  /** Base time source; the emulator's test clock adds its offset on top. Default: the wall clock. */
-  clock?: EmulatorClock;
-  /** Seeds ids, secrets, back-off jitter and fault decisions. Default 1. */
-  seed?: number | string;
+export interface PolarEmulatorOptions extends EmulatorBaseOptions<PolarStateSnapshot> {
   /** The Bearer token the API accepts. Default: a `polar_oat_…` token derived from the seed. */
   token?: string;
-  /** Public origin used in checkout and portal URLs. Default: the origin of each request. */
-  publicUrl?: string;
-  /** Divides webhook back-off waits (tests use e.g. 1000). Default 1. */
-  deliverySpeedFactor?: number;
-  /** Per-delivery timeout. Default 10 000 ms, like Polar. */
-  deliveryTimeoutMs?: number;
-  faults?: Partial<FaultSettings>;
-  /** State restored at start (see `PolarStore.snapshot`). */
-  initialState?: PolarStateSnapshot;
-  /** Called after each change of state, e.g. to persist it. */
-  onStateChange?: () => void;
-  /** Used for webhook deliveries. Default: global fetch. */
-  fetch?: typeof fetch;
 }
 
 type WebhookData = Record<string, unknown>;
@@ -42,10 +26,7 @@ export class PolarEmulatorRuntime {
   publicUrl: string | undefined;
 
   constructor(readonly options: PolarEmulatorOptions = {}) {
-    const seed = options.seed ?? 1;
-    this.random = new SeededRandom(`data:${seed}`);
-    this.clock = new TestClock(options.clock);
-    this.faults = new FaultInjector(seed, options.faults);
+    ({ random: this.random, clock: this.clock, faults: this.faults } = createRuntimeCore("data", options));
     this.token = options.token ?? polarToken(this.random.fork("token"), "polar_oat_");
     this.publicUrl = options.publicUrl;
     const createdAt = this.clock.now().toISOString();
@@ -63,13 +44,7 @@ export class PolarEmulatorRuntime {
     this.dispatcher = new WebhookDispatcher({
       store: this.store,
       clock: this.clock,
-      signingClock: { now: () => new Date() },
-      random: this.random.fork("delivery"),
-      faults: this.faults,
-      speedFactor: options.deliverySpeedFactor ?? 1,
-      timeoutMs: options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS_DEFAULT,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      onChange: () => this.changed(),
+      ...deliverySettings(options, this, DELIVERY_TIMEOUT_MS_DEFAULT, () => this.changed()),
     });
   }
 

@@ -1,39 +1,14 @@
-/** Escapes text for HTML bodies and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
+import { brandedHtmlPage, type PageBrand } from "../shared/html-layout.js";
 
-/** `1999, "usd"` → `19.99 USD`. */
-export function formatMoney(amountMinor: number, currency: string): string {
-  return `${(amountMinor / 100).toFixed(2)} ${currency.toUpperCase()}`;
-}
+export { escapeHtml, formatMoney } from "../shared/html-layout.js";
 
-/** A minimal page; `body` must already be escaped. */
+const POLAR_BRAND: PageBrand = {
+  provider: "Polar",
+  textColor: "#111",
+  buttonStyle: "margin-top: 1rem; padding: .6rem 1.2rem;",
+};
+
+/** A minimal Polar-branded page; `body` must already be escaped. */
 export function htmlPage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Polar emulator</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
-.banner { background: #fef3c7; padding: .5rem .75rem; border-radius: .5rem; font-size: .9rem; }
-.error { background: #fee2e2; padding: .5rem .75rem; border-radius: .5rem; }
-label { display: block; margin: .75rem 0 .25rem; }
-input { width: 100%; padding: .5rem; box-sizing: border-box; }
-button { margin-top: 1rem; padding: .6rem 1.2rem; }
-table { width: 100%; border-collapse: collapse; } td, th { text-align: left; padding: .3rem; border-bottom: 1px solid #ddd; }
-</style>
-</head>
-<body>
-<p class="banner">Billhook Polar emulator: test mode, no real money moves.</p>
-${body}
-</body>
-</html>`;
+  return brandedHtmlPage(POLAR_BRAND, title, body);
 }

@@ -1,6 +1,6 @@
 /** The Polar emulator: a stateful, offline look-alike of Polar's API, hosted pages and webhooks. */
-export { type EmulatorClock, fixedClock, systemClock, TestClock } from "./emulator-clock.js";
-export { type FaultSettings, NO_FAULTS } from "./emulator-faults.js";
+export { type EmulatorClock, fixedClock, systemClock, TestClock } from "../shared/emulator-clock.js";
+export { type FaultSettings, NO_FAULTS } from "../shared/emulator-faults.js";
 export { type PolarEmulatorOptions, PolarEmulatorRuntime } from "./emulator-runtime.js";
 export { createPolarEmulatorApp } from "./polar-emulator-app.js";
 export {

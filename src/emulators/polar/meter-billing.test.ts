@@ -1,19 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";
-import { verifyWebhooks } from "./testing/webhook-verification.js";
+import { describe, expect, it } from "vitest";
+import { type EmulatorFixture, useCheckedEmulatorFixture } from "./testing/emulator-fixture.js";
 
 describe("meters, credits and usage billing", () => {
   let fixture: EmulatorFixture;
-  beforeEach(async () => {
-    fixture = await startEmulatorFixture();
-  });
-  afterEach(async () => {
-    await fixture.emulator.webhooks.idle();
-    const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
-    const responseProblems = await fixture.conformanceProblems();
-    await fixture.close();
-    expect(problems).toEqual([]);
-    expect(responseProblems).toEqual([]);
+  useCheckedEmulatorFixture({}, (started) => {
+    fixture = started;
   });
 
   async function subscribeWithUsage() {

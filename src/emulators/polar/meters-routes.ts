@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { addInterval } from "./billing-calendar.js";
+import { addInterval } from "../shared/billing-calendar.js";
 import { serializeMeter } from "./catalog-serializers.js";
 import type { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { aggregate, meterEvents } from "./meter-usage.js";

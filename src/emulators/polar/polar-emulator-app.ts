@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
+import { injectApiFaults, type NodeBindings } from "../shared/api-fault-middleware.js";
 import { registerAllRoutes } from "./app-route-table.js";
 import { runDueWork } from "./billing-scheduler.js";
 import { type PolarEmulatorOptions, PolarEmulatorRuntime } from "./emulator-runtime.js";
@@ -14,15 +15,6 @@ const INVALID_TOKEN_BODY = {
     "The access token provided is expired, revoked, malformed, or invalid for other reasons.",
 };
 
-/** What @hono/node-server passes as `env`; absent under `app.request()` and other runtimes. */
-interface NodeBindings {
-  incoming?: { socket?: { destroy(): void } };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function requireToken(runtime: PolarEmulatorRuntime): MiddlewareHandler {
   return async (context, next) => {
     // Client-secret checkout endpoints are public at Polar.
@@ -33,33 +25,6 @@ function requireToken(runtime: PolarEmulatorRuntime): MiddlewareHandler {
       return context.json(INVALID_TOKEN_BODY, 401);
     }
     return next();
-  };
-}
-
-/** API fault knobs: latency, 429, 500 before the handler; "applied but response lost" after it. */
-function injectApiFaults(runtime: PolarEmulatorRuntime): MiddlewareHandler<{ Bindings: NodeBindings }> {
-  return async (context, next) => {
-    const { faults } = runtime;
-    const latencyMs = faults.settings.apiLatencyMs;
-    if (latencyMs > 0) await sleep(latencyMs);
-    if (faults.roll("apiRateLimit")) {
-      context.header("Retry-After", String(faults.settings.apiRetryAfterSeconds));
-      return context.json({ error: "TooManyRequests", detail: "Rate limit exceeded." }, 429);
-    }
-    if (faults.roll("apiError"))
-      return context.json({ error: "InternalServerError", detail: "Injected fault." }, 500);
-    await next();
-    if (context.req.method === "GET" || !faults.roll("apiResponseLost")) return;
-    // The write already happened; now the client loses the answer.
-    const socket = context.env?.incoming?.socket;
-    if (socket) {
-      socket.destroy();
-      return;
-    }
-    const broken = new ReadableStream({
-      pull: (controller) => controller.error(new Error("connection cut by fault injection")),
-    });
-    context.res = new Response(broken, { status: context.res.status, headers: context.res.headers });
   };
 }
 
@@ -90,7 +55,15 @@ export function createPolarEmulatorApp(
     // Polar echoes the API version it answered with; the emulator speaks 2026-04, the SDK 0.49 default.
     context.header("Polar-Version", POLAR_API_VERSION);
   });
-  app.use("/v1/*", injectApiFaults(runtime));
+  app.use(
+    "/v1/*",
+    injectApiFaults<{ Bindings: NodeBindings }>(runtime.faults, {
+      rateLimited: (context) =>
+        context.json({ error: "TooManyRequests", detail: "Rate limit exceeded." }, 429),
+      internalError: (context) =>
+        context.json({ error: "InternalServerError", detail: "Injected fault." }, 500),
+    }),
+  );
   app.use("/v1/*", requireToken(runtime));
   registerAllRoutes(app as unknown as Hono, runtime);
   return app;

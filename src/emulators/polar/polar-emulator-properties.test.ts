@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fixedClock } from "./emulator-clock.js";
+import { fixedClock } from "../shared/emulator-clock.js";
 import { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { createPolarEmulatorApp } from "./polar-emulator-app.js";
 

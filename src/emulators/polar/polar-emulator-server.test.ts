@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnEmulatorCli } from "../shared/testing/cli-process.js";
 import { startPolarEmulator } from "./polar-emulator-server.js";
 
 describe("emulator server", () => {
@@ -33,22 +33,13 @@ describe("emulator server", () => {
 
   it("starts from the CLI, prints its URL and token, and serves the API", async () => {
     const entry = new URL("./testing/cli-entry.ts", import.meta.url).pathname;
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", entry, "--port", "0", "--token", "polar_oat_cli", "--seed", "9"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+    const cli = spawnEmulatorCli(
+      entry,
+      ["--port", "0", "--token", "polar_oat_cli", "--seed", "9"],
+      "Access token",
     );
     try {
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes("Access token")) resolve(text);
-        });
-        child.once("exit", (code) => reject(new Error(`CLI exited with ${code}: ${text}`)));
-      });
+      const output = await cli.output;
       expect(output).toContain("Access token: polar_oat_cli");
       const url = /listening on (\S+)/.exec(output)?.[1];
       const response = await fetch(`${url}/v1/products/`, {
@@ -56,7 +47,7 @@ describe("emulator server", () => {
       });
       expect(response.status).toBe(200);
     } finally {
-      child.kill("SIGTERM");
+      cli.child.kill("SIGTERM");
     }
   });
 });

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALL_EMITTED_EVENT_TYPES } from "./index.js";
-import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";
-import { verifyWebhooks } from "./testing/webhook-verification.js";
+import { type EmulatorFixture, useCheckedEmulatorFixture } from "./testing/emulator-fixture.js";
 
 async function subscribe(fixture: EmulatorFixture, product: { trialDays?: number } = {}) {
   const created = await fixture.polar.products.create({
@@ -24,16 +23,8 @@ async function subscribe(fixture: EmulatorFixture, product: { trialDays?: number
 
 describe("subscription lifecycle and other time-driven behaviour", () => {
   let fixture: EmulatorFixture;
-  beforeEach(async () => {
-    fixture = await startEmulatorFixture({ events: ALL_EMITTED_EVENT_TYPES });
-  });
-  afterEach(async () => {
-    await fixture.emulator.webhooks.idle();
-    const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
-    const responseProblems = await fixture.conformanceProblems();
-    await fixture.close();
-    expect(problems).toEqual([]);
-    expect(responseProblems).toEqual([]);
+  useCheckedEmulatorFixture({ events: ALL_EMITTED_EVENT_TYPES }, (started) => {
+    fixture = started;
   });
 
   it("cancels from the customer portal and ends at period end", async () => {

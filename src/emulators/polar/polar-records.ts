@@ -2,8 +2,10 @@
  * The emulator's stored records. They keep Polar's wire names (snake_case) so that a persisted state file
  * reads like Polar data; derived and embedded fields are added by the serializers.
  */
+import type { RecurringInterval } from "../shared/billing-calendar.js";
+
+export type { RecurringInterval };
 export type Metadata = Record<string, string | number | boolean>;
-export type RecurringInterval = "day" | "week" | "month" | "year";
 export type SubscriptionStatus =
   | "incomplete"
   | "incomplete_expired"

@@ -1,8 +1,7 @@
 import { validateEvent, WebhookVerificationError } from "@polar-sh/sdk/webhooks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";
+import { describe, expect, it } from "vitest";
+import { type EmulatorFixture, useCheckedEmulatorFixture } from "./testing/emulator-fixture.js";
 import { OpenApiResponseValidator } from "./testing/openapi-response-validator.js";
-import { verifyWebhooks } from "./testing/webhook-verification.js";
 
 const PAID_CHECKOUT_SEQUENCE = [
   "checkout.updated",
@@ -46,16 +45,8 @@ async function openCheckout(fixture: EmulatorFixture, productId: string) {
 
 describe("webhook flows", () => {
   let fixture: EmulatorFixture;
-  beforeEach(async () => {
-    fixture = await startEmulatorFixture();
-  });
-  afterEach(async () => {
-    await fixture.emulator.webhooks.idle();
-    const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
-    const responseProblems = await fixture.conformanceProblems();
-    await fixture.close();
-    expect(problems).toEqual([]);
-    expect(responseProblems).toEqual([]);
+  const restart = useCheckedEmulatorFixture({}, (started) => {
+    fixture = started;
   });
 
   it("pays through the hosted page and sends the documented, verifiable sequence", async () => {
@@ -140,8 +131,7 @@ describe("webhook flows", () => {
   });
 
   it("renews after one period: cycled, pending order, then paid", async () => {
-    await fixture.close();
-    fixture = await startEmulatorFixture({
+    fixture = await restart({
       events: ["subscription.cycled", "subscription.updated", "order.created", "order.updated", "order.paid"],
     });
     const productId = await createMonthlyProduct(fixture);

@@ -1,4 +1,5 @@
-import { addDays, addInterval, DUNNING_RETRY_DELAYS_DAYS } from "./billing-calendar.js";
+import { addDays, addInterval } from "../shared/billing-calendar.js";
+import { DUNNING_RETRY_DELAYS_DAYS } from "./billing-calendar.js";
 import {
   createOrder,
   cycleGrants,

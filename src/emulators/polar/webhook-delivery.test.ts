@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatorFixture, startEmulatorFixture } from "./testing/emulator-fixture.js";
-import { verifyWebhooks } from "./testing/webhook-verification.js";
+import { describe, expect, it } from "vitest";
+import { type EmulatorFixture, useCheckedEmulatorFixture } from "./testing/emulator-fixture.js";
 import { DELIVERY_ATTEMPTS_MAX, ENDPOINT_FAILURE_THRESHOLD } from "./webhook-delivery.js";
 
 async function createCustomers(fixture: EmulatorFixture, count: number): Promise<void> {
@@ -12,16 +11,8 @@ async function createCustomers(fixture: EmulatorFixture, count: number): Promise
 
 describe("webhook delivery like Polar's", () => {
   let fixture: EmulatorFixture;
-  beforeEach(async () => {
-    fixture = await startEmulatorFixture({ events: ["customer.created"] });
-  });
-  afterEach(async () => {
-    await fixture.emulator.webhooks.idle();
-    const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
-    const responseProblems = await fixture.conformanceProblems();
-    await fixture.close();
-    expect(problems).toEqual([]);
-    expect(responseProblems).toEqual([]);
+  const restart = useCheckedEmulatorFixture({ events: ["customer.created"] }, (started) => {
+    fixture = started;
   });
 
   it("retries a failing delivery with the same webhook-id until a 2xx", async () => {
@@ -63,8 +54,7 @@ describe("webhook delivery like Polar's", () => {
   });
 
   it("times out slow receivers (no status recorded) and retries", async () => {
-    await fixture.close();
-    fixture = await startEmulatorFixture({ events: ["customer.created"], deliveryTimeoutMs: 50 });
+    fixture = await restart({ events: ["customer.created"], deliveryTimeoutMs: 50 });
     fixture.receiver.respond = async (_webhook, index) => {
       if (index === 0) await new Promise((resolve) => setTimeout(resolve, 200));
       return 200;

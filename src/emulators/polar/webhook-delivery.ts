@@ -1,8 +1,12 @@
-import type { EmulatorClock } from "./emulator-clock.js";
-import type { FaultInjector } from "./emulator-faults.js";
+import type { EmulatorClock } from "../shared/emulator-clock.js";
+import {
+  attemptWithFaults,
+  CancellableTimers,
+  type DispatcherSettings,
+  postWebhook,
+} from "../shared/webhook-transport.js";
 import type { WebhookEndpointRecord, WebhookEventRecord } from "./polar-records.js";
 import type { PolarStore } from "./polar-store.js";
-import type { SeededRandom } from "./seeded-random.js";
 import { signedHeaders } from "./webhook-signer.js";
 
 /** Polar: 10 attempts per event (server `WEBHOOK_MAX_RETRIES`). */
@@ -18,18 +22,10 @@ const RESPONSE_TEXT_LENGTH_MAX = 1_000;
 /** How long a reordered event waits for a later one to overtake it before it is sent anyway. */
 const REORDER_HOLD_MS = 250;
 
-export interface DeliveryOptions {
+export interface DeliveryOptions extends DispatcherSettings {
   store: PolarStore;
-  /** Stamps record times; the signature timestamp uses `signingClock` so receivers' 5-minute tolerance holds. */
+  /** Stamps record times; signatures use `signingClock` so receivers' 5-minute tolerance holds. */
   clock: EmulatorClock;
-  signingClock: EmulatorClock;
-  random: SeededRandom;
-  faults: FaultInjector;
-  /** Divides back-off waits so tests do not sleep for minutes (1 = Polar's real pace). */
-  speedFactor: number;
-  timeoutMs: number;
-  fetch: typeof fetch;
-  onChange?: () => void;
 }
 
 interface QueuedDelivery {
@@ -42,7 +38,7 @@ export class WebhookDispatcher {
   private readonly queues = new Map<string, QueuedDelivery[]>();
   private readonly workers = new Map<string, Promise<void>>();
   private readonly held = new Map<string, { eventId: string; timer: ReturnType<typeof setTimeout> }>();
-  private readonly sleepers = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  private readonly timers = new CancellableTimers();
   private closed = false;
   /** Aborts in-flight requests on close, so a dead receiver cannot hold the process for the full timeout. */
   private readonly shutdown = new AbortController();
@@ -92,10 +88,7 @@ export class WebhookDispatcher {
     this.shutdown.abort();
     for (const held of this.held.values()) clearTimeout(held.timer);
     this.held.clear();
-    for (const sleeper of this.sleepers) {
-      clearTimeout(sleeper.timer);
-      sleeper.resolve();
-    }
+    this.timers.cancelAll();
     this.queues.clear();
   }
 
@@ -132,7 +125,7 @@ export class WebhookDispatcher {
         queue.shift();
         this.onEventFailed(endpoint);
       } else {
-        await this.sleep(this.backoffMs(head.attempt) / this.options.speedFactor);
+        await this.timers.sleep(this.backoffMs(head.attempt) / this.options.speedFactor);
       }
       this.options.onChange?.();
     }
@@ -161,26 +154,18 @@ export class WebhookDispatcher {
   }
 
   private async attempt(endpoint: WebhookEndpointRecord, event: WebhookEventRecord): Promise<boolean> {
-    const { faults } = this.options;
-    if (faults.roll("webhookDelay")) await this.sleep(faults.settings.webhookDelayMs);
-    if (faults.roll("webhookDrop")) {
-      this.record(endpoint, event, {
-        succeeded: true,
-        httpCode: null,
-        response: "dropped by fault injection",
-      });
-      return true;
-    }
-    const outcome = await this.send(endpoint, event);
-    if (outcome.succeeded && faults.roll("webhookDuplicate")) await this.send(endpoint, event);
+    const dropped: Outcome = { succeeded: true, httpCode: null, response: "dropped by fault injection" };
+    const outcome = await attemptWithFaults(
+      this.options.faults,
+      (ms) => this.timers.sleep(ms),
+      () => this.send(endpoint, event),
+      dropped,
+    );
     this.record(endpoint, event, outcome);
     return outcome.succeeded;
   }
 
-  private async send(
-    endpoint: WebhookEndpointRecord,
-    event: WebhookEventRecord,
-  ): Promise<{ succeeded: boolean; httpCode: number | null; response: string | null }> {
+  private async send(endpoint: WebhookEndpointRecord, event: WebhookEventRecord): Promise<Outcome> {
     const timestampSeconds = Math.floor(this.options.signingClock.now().getTime() / 1000);
     const headers = await signedHeaders({
       secret: endpoint.secret,
@@ -188,32 +173,19 @@ export class WebhookDispatcher {
       timestampSeconds,
       payload: event.payload,
     });
-    try {
-      const response = await this.options.fetch(endpoint.url, {
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json", "user-agent": "polar.sh webhooks" },
-        body: event.payload,
-        // Polar does not follow redirects: a 3xx is a failed delivery.
-        redirect: "manual",
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]),
-      });
-      const text = (await response.text().catch(() => "")).slice(0, RESPONSE_TEXT_LENGTH_MAX);
-      const succeeded = response.status >= 200 && response.status < 300;
-      return { succeeded, httpCode: response.status || null, response: text };
-    } catch (error) {
-      return {
-        succeeded: false,
-        httpCode: null,
-        response: error instanceof Error ? error.message : String(error),
-      };
-    }
+    const result = await postWebhook({
+      fetch: this.options.fetch,
+      url: endpoint.url,
+      headers: { ...headers, "content-type": "application/json", "user-agent": "polar.sh webhooks" },
+      body: event.payload,
+      timeoutMs: this.options.timeoutMs,
+      shutdown: this.shutdown.signal,
+      responseTextMax: RESPONSE_TEXT_LENGTH_MAX,
+    });
+    return { succeeded: result.succeeded, httpCode: result.status || null, response: result.text };
   }
 
-  private record(
-    endpoint: WebhookEndpointRecord,
-    event: WebhookEventRecord,
-    outcome: { succeeded: boolean; httpCode: number | null; response: string | null },
-  ): void {
+  private record(endpoint: WebhookEndpointRecord, event: WebhookEventRecord, outcome: Outcome): void {
     const now = this.options.clock.now().toISOString();
     this.options.store.webhookDeliveries.put({
       id: this.options.random.uuid(),
@@ -229,17 +201,10 @@ export class WebhookDispatcher {
     event.succeeded = outcome.succeeded;
     event.modified_at = now;
   }
+}
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      this.sleepers.add(sleeper);
-    });
-  }
+interface Outcome {
+  succeeded: boolean;
+  httpCode: number | null;
+  response: string | null;
 }

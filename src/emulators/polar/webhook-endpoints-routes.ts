@@ -5,7 +5,7 @@ import type { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { notFound, parseBody } from "./polar-errors.js";
 import { paginate, queryBoolean, queryList } from "./polar-pagination.js";
 import type { WebhookEndpointRecord } from "./polar-records.js";
-import { polarToken } from "./seeded-random.js";
+import { polarToken } from "./polar-token.js";
 
 const formatSchema = z.enum(["raw", "discord", "slack"]);
 const endpointCreateSchema = z.object({

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type StripeFixture, startStripeFixture } from "./testing/stripe-fixture.js";
+import { describe, expect, it } from "vitest";
+import { type StripeFixture, useCheckedStripeFixture } from "./testing/stripe-fixture.js";
 
 function submit(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
@@ -7,13 +7,8 @@ function submit(url: string, fields: Record<string, string>): Promise<Response> 
 
 describe("hosted checkout page", () => {
   let fixture: StripeFixture;
-  beforeEach(async () => {
-    fixture = await startStripeFixture();
-  });
-  afterEach(async () => {
-    const problems = await fixture.verifyReceived();
-    await fixture.close();
-    expect(problems).toEqual([]);
+  useCheckedStripeFixture({}, (started) => {
+    fixture = started;
   });
 
   async function openSession(mode: "payment" | "subscription" = "payment") {

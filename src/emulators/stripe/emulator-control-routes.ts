@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import type { FaultSettings } from "../polar/emulator-faults.js";
+import { registerSharedControlRoutes } from "../shared/control-routes.js";
 import { advanceClock } from "./billing-scheduler.js";
 import { payCheckoutSession } from "./checkout-operations.js";
 import { findSession } from "./checkout-sessions-routes.js";
@@ -10,20 +10,6 @@ import type { StripeApp } from "./stripe-app-types.js";
 import { fromZodError, invalidRequest } from "./stripe-errors.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
-const rate = z.number().min(0).max(1);
-const faultsSchema = z.object({
-  seed: z.union([z.number().int(), z.string()]).optional(),
-  webhookDropRate: rate.optional(),
-  webhookDuplicateRate: rate.optional(),
-  webhookReorderRate: rate.optional(),
-  webhookDelayRate: rate.optional(),
-  webhookDelayMs: z.number().int().min(0).optional(),
-  apiErrorRate: rate.optional(),
-  apiLatencyMs: z.number().int().min(0).optional(),
-  apiRateLimitRate: rate.optional(),
-  apiRetryAfterSeconds: z.number().int().min(0).optional(),
-  apiResponseLostRate: rate.optional(),
-});
 const paySchema = z.object({
   card: z.string(),
   email: z.string().optional(),
@@ -46,16 +32,14 @@ async function jsonBody<Schema extends z.ZodType>(
 
 /** Test-only controls under `/_emulator` (no key): clock, payments, saved cards, faults, state. */
 export function registerEmulatorControlRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
-  const clockView = () => ({
-    now: runtime.clock.now().toISOString(),
-    now_seconds: runtime.nowSeconds(),
-    offset_seconds: runtime.clock.offsetSeconds,
-  });
-  app.get("/_emulator/clock", (context) => context.json(clockView()));
-  app.post("/_emulator/clock/advance", async (context) => {
-    const body = await jsonBody(context, z.object({ seconds: z.number().min(0) }));
-    advanceClock(runtime, body.seconds);
-    return context.json(clockView());
+  registerSharedControlRoutes(app, runtime, {
+    parseBody: jsonBody,
+    clockView: () => ({
+      now: runtime.clock.now().toISOString(),
+      now_seconds: runtime.nowSeconds(),
+      offset_seconds: runtime.clock.offsetSeconds,
+    }),
+    advanceClock: (seconds) => advanceClock(runtime, seconds),
   });
 
   // What the hosted page does, for tests that do not want to post HTML forms.
@@ -87,25 +71,7 @@ export function registerEmulatorControlRoutes(app: StripeApp, runtime: StripeEmu
     });
   });
 
-  app.get("/_emulator/faults", (context) =>
-    context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired }),
-  );
-  app.post("/_emulator/faults", async (context) => {
-    const { seed, ...settings } = await jsonBody(context, faultsSchema);
-    runtime.faults.configure(settings as Partial<FaultSettings>, seed);
-    return context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired });
-  });
-  app.delete("/_emulator/faults", (context) => {
-    runtime.faults.reset();
-    return context.json({ settings: runtime.faults.settings, fired: runtime.faults.fired });
-  });
-
-  app.post("/_emulator/webhooks/idle", async (context) => {
-    await runtime.dispatcher.idle();
-    return context.json({ idle: true });
-  });
   app.get("/_emulator/webhooks/deliveries", (context) =>
     context.json({ data: runtime.store.deliveries.all() }),
   );
-  app.get("/_emulator/state", (context) => context.json(runtime.snapshot()));
 }

@@ -1,6 +1,6 @@
 /** The Stripe emulator: a stateful, offline look-alike of Stripe's v1 API, hosted pages and signed webhooks. */
-export { type EmulatorClock, fixedClock, systemClock, TestClock } from "../polar/emulator-clock.js";
-export { type FaultSettings, NO_FAULTS } from "../polar/emulator-faults.js";
+export { type EmulatorClock, fixedClock, systemClock, TestClock } from "../shared/emulator-clock.js";
+export { type FaultSettings, NO_FAULTS } from "../shared/emulator-faults.js";
 export { createStripeEmulatorApp } from "./stripe-emulator-app.js";
 export {
   type RunningStripeEmulator,

@@ -1,9 +1,5 @@
 import type { Context, Hono } from "hono";
-
-/** What @hono/node-server passes as `env`; absent under `app.request()` and other runtimes. */
-export interface NodeBindings {
-  incoming?: { socket?: { destroy(): void } };
-}
+import type { NodeBindings } from "../shared/api-fault-middleware.js";
 
 export interface StripeEnv {
   Bindings: NodeBindings;

@@ -1,15 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
+import { injectApiFaults } from "../shared/api-fault-middleware.js";
 import { registerAllRoutes } from "./app-route-table.js";
 import { runDueWork } from "./billing-scheduler.js";
 import { idempotency } from "./idempotency-middleware.js";
 import type { StripeApp, StripeEnv } from "./stripe-app-types.js";
 import { renderStripeError, StripeApiError } from "./stripe-errors.js";
 import { STRIPE_API_VERSION, type StripeEmulatorOptions, StripeEmulatorRuntime } from "./stripe-runtime.js";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** The key from `Bearer sk_…` or Basic `base64(sk_…:)`, both of which Stripe accepts. */
 function presentedKey(header: string): string | undefined {
@@ -34,36 +31,6 @@ function requireSecretKey(runtime: StripeEmulatorRuntime): MiddlewareHandler<Str
         ? "The Stripe emulator only accepts test-mode keys."
         : `Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
     throw new StripeApiError(401, { type: "invalid_request_error", message });
-  };
-}
-
-/** The Polar emulator's fault knobs, with Stripe's error envelopes. */
-function injectApiFaults(runtime: StripeEmulatorRuntime): MiddlewareHandler<StripeEnv> {
-  return async (context, next) => {
-    const { faults } = runtime;
-    if (faults.settings.apiLatencyMs > 0) await sleep(faults.settings.apiLatencyMs);
-    if (faults.roll("apiRateLimit")) {
-      context.header("Retry-After", String(faults.settings.apiRetryAfterSeconds));
-      throw new StripeApiError(429, {
-        type: "invalid_request_error",
-        code: "rate_limit",
-        message: "Too many requests hit the API too quickly (injected fault).",
-      });
-    }
-    if (faults.roll("apiError"))
-      return context.json({ error: { type: "api_error", message: "Injected fault: internal error." } }, 500);
-    await next();
-    if (context.req.method === "GET" || !faults.roll("apiResponseLost")) return;
-    // The write already happened; now the client loses the answer.
-    const socket = context.env?.incoming?.socket;
-    if (socket) {
-      socket.destroy();
-      return;
-    }
-    const broken = new ReadableStream({
-      pull: (controller) => controller.error(new Error("connection cut by fault injection")),
-    });
-    context.res = new Response(broken, { status: context.res.status, headers: context.res.headers });
   };
 }
 
@@ -107,7 +74,20 @@ export function createStripeEmulatorApp(
     const key = context.req.header("idempotency-key");
     if (key) context.header("Idempotency-Key", key);
   });
-  app.use("/v1/*", injectApiFaults(runtime));
+  app.use(
+    "/v1/*",
+    injectApiFaults<StripeEnv>(runtime.faults, {
+      rateLimited: () => {
+        throw new StripeApiError(429, {
+          type: "invalid_request_error",
+          code: "rate_limit",
+          message: "Too many requests hit the API too quickly (injected fault).",
+        });
+      },
+      internalError: (context) =>
+        context.json({ error: { type: "api_error", message: "Injected fault: internal error." } }, 500),
+    }),
+  );
   app.use("/v1/*", requireSecretKey(runtime));
   app.use("/v1/*", idempotency(runtime));
   registerAllRoutes(app, runtime);

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnEmulatorCli } from "../shared/testing/cli-process.js";
 import { createStripeEmulatorApp } from "./stripe-emulator-app.js";
 import { startStripeEmulator } from "./stripe-emulator-server.js";
 import { StripeEmulatorRuntime } from "./stripe-runtime.js";
@@ -52,22 +52,13 @@ describe("Stripe emulator server and app", () => {
 
   it("starts from the CLI, prints URL, keys and an SDK snippet, and serves the API", async () => {
     const entry = new URL("./testing/cli-entry.ts", import.meta.url).pathname;
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", entry, "--port", "0", "--secret-key", "sk_test_cli", "--seed", "9"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+    const cli = spawnEmulatorCli(
+      entry,
+      ["--port", "0", "--secret-key", "sk_test_cli", "--seed", "9"],
+      "Clock:",
     );
     try {
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          if (text.includes("Clock:")) resolve(text);
-        });
-        child.once("exit", (code) => reject(new Error(`CLI exited with ${code}: ${text}`)));
-      });
+      const output = await cli.output;
       expect(output).toContain("Secret key: sk_test_cli");
       expect(output).toContain('new Stripe("sk_test_cli"');
       const url = /listening on (\S+)/.exec(output)?.[1];
@@ -77,7 +68,7 @@ describe("Stripe emulator server and app", () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ object: "list", data: [] });
     } finally {
-      child.kill("SIGTERM");
+      cli.child.kill("SIGTERM");
     }
   });
 });

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { serveEmulator } from "../shared/emulator-server.js";
 import { advanceClock } from "./billing-scheduler.js";
 import { createStripeEmulatorApp } from "./stripe-emulator-app.js";
 import { type StripeEmulatorOptions, StripeEmulatorRuntime } from "./stripe-runtime.js";
@@ -31,33 +28,6 @@ export interface RunningStripeEmulator {
   close(): Promise<void>;
 }
 
-/** Waits after a change before writing, so a burst of writes becomes one file write. */
-const STATE_WRITE_DELAY_MS = 50;
-
-function stateWriter(snapshot: () => StripeStateSnapshot, stateFile: string | undefined) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  const write = () => {
-    timer = undefined;
-    if (!stateFile) return writing;
-    const text = JSON.stringify(snapshot());
-    writing = writing.then(async () => {
-      await writeFile(`${stateFile}.tmp`, text);
-      await rename(`${stateFile}.tmp`, stateFile);
-    });
-    return writing;
-  };
-  return {
-    schedule: () => {
-      if (stateFile && !timer) timer = setTimeout(write, STATE_WRITE_DELAY_MS);
-    },
-    flush: async () => {
-      if (timer) clearTimeout(timer);
-      await write();
-    },
-  };
-}
-
 /**
  * Starts the Stripe emulator on a local port.
  *
@@ -68,52 +38,24 @@ function stateWriter(snapshot: () => StripeStateSnapshot, stateFile: string | un
 export async function startStripeEmulator(
   options: StartStripeEmulatorOptions = {},
 ): Promise<RunningStripeEmulator> {
-  const initialState =
-    options.initialState ??
-    (options.stateFile && existsSync(options.stateFile)
-      ? (JSON.parse(readFileSync(options.stateFile, "utf8")) as StripeStateSnapshot)
-      : undefined);
-  let runtime: StripeEmulatorRuntime | undefined;
-  const writer = stateWriter(() => runtime!.snapshot(), options.stateFile);
-  runtime = new StripeEmulatorRuntime({
-    ...options,
-    initialState,
-    onStateChange: () => {
-      writer.schedule();
-      options.onStateChange?.();
-    },
-  });
-  const app = createStripeEmulatorApp(runtime);
   const host = options.host ?? "127.0.0.1";
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
-    (resolve) => {
-      // Keep the global Response: SDKs in the same process check `instanceof Response`.
-      const started = serve(
-        { fetch: app.fetch, port: options.port ?? 0, hostname: host, overrideGlobalObjects: false },
-        (info: AddressInfo) => resolve({ server: started, port: info.port }),
-      );
-    },
-  );
-  const url = `http://${host}:${port}`;
-  runtime.publicUrl ??= url;
-  const running = runtime;
+  const served = await serveEmulator<StripeStateSnapshot, StripeEmulatorRuntime>({
+    ...options,
+    hostname: host,
+    createRuntime: (init) => new StripeEmulatorRuntime({ ...options, ...init }),
+    createApp: createStripeEmulatorApp,
+  });
+  const running = served.runtime;
   return {
-    url,
+    url: served.url,
     host,
-    port,
+    port: served.port,
     protocol: "http",
     secretKey: running.secretKey,
     publishableKey: running.publishableKey,
     webhooks: stripeWebhookEndpointHelper(running),
     clock: { now: () => running.clock.now(), advance: (seconds) => advanceClock(running, seconds) },
     runtime: running,
-    async close() {
-      running.dispatcher.close();
-      await writer.flush();
-      await new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close(() => resolve());
-      });
-    },
+    close: served.close,
   };
 }

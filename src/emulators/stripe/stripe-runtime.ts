@@ -1,7 +1,7 @@
-import type { EmulatorClock } from "../polar/emulator-clock.js";
-import { TestClock } from "../polar/emulator-clock.js";
-import { FaultInjector, type FaultSettings } from "../polar/emulator-faults.js";
-import { SeededRandom } from "../polar/seeded-random.js";
+import type { TestClock } from "../shared/emulator-clock.js";
+import type { FaultInjector } from "../shared/emulator-faults.js";
+import { createRuntimeCore, deliverySettings, type EmulatorBaseOptions } from "../shared/emulator-runtime.js";
+import type { SeededRandom } from "../shared/seeded-random.js";
 import type { EventObject } from "./billing-records.js";
 import { type StripeStateSnapshot, StripeStore } from "./stripe-store.js";
 import { DELIVERY_TIMEOUT_MS_DEFAULT, StripeWebhookDispatcher } from "./webhook-delivery.js";
@@ -10,23 +10,9 @@ import { DELIVERY_TIMEOUT_MS_DEFAULT, StripeWebhookDispatcher } from "./webhook-
 export const STRIPE_API_VERSION = "2026-10-28.endive";
 
 /** Options shared by the app factory and the server start. */
-export interface StripeEmulatorOptions {
-  /** Base time source; the emulator's test clock adds its offset on top. Default: the wall clock. */
-  clock?: EmulatorClock;
-  /** Seeds ids, secrets and fault decisions. Default 1. */
-  seed?: number | string;
+export interface StripeEmulatorOptions extends EmulatorBaseOptions<StripeStateSnapshot> {
   /** The secret key the API accepts. Default: an `sk_test_…` key derived from the seed. */
   secretKey?: string;
-  /** Public origin used in checkout and portal URLs. Default: the origin of each request. */
-  publicUrl?: string;
-  /** Divides webhook retry waits (tests use e.g. 100 000). Default 1. */
-  deliverySpeedFactor?: number;
-  deliveryTimeoutMs?: number;
-  faults?: Partial<FaultSettings>;
-  initialState?: StripeStateSnapshot;
-  onStateChange?: () => void;
-  /** Used for webhook deliveries. Default: global fetch. */
-  fetch?: typeof fetch;
 }
 
 /** Who caused an event: `request.id` and `request.idempotency_key` of the API call, or nulls for time. */
@@ -54,10 +40,7 @@ export class StripeEmulatorRuntime {
   origin: RequestOrigin = AUTOMATIC;
 
   constructor(readonly options: StripeEmulatorOptions = {}) {
-    const seed = options.seed ?? 1;
-    this.random = new SeededRandom(`stripe:${seed}`);
-    this.clock = new TestClock(options.clock);
-    this.faults = new FaultInjector(seed, options.faults);
+    ({ random: this.random, clock: this.clock, faults: this.faults } = createRuntimeCore("stripe", options));
     const keyTail = this.random.fork("keys").alphanumeric(24);
     this.secretKey = options.secretKey ?? `sk_test_emu${keyTail}`;
     this.publishableKey = `pk_test_emu${keyTail}`;
@@ -68,13 +51,7 @@ export class StripeEmulatorRuntime {
     }
     this.dispatcher = new StripeWebhookDispatcher({
       store: this.store,
-      signingClock: { now: () => new Date() },
-      random: this.random.fork("delivery"),
-      faults: this.faults,
-      speedFactor: options.deliverySpeedFactor ?? 1,
-      timeoutMs: options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS_DEFAULT,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      onChange: () => this.changed(),
+      ...deliverySettings(options, this, DELIVERY_TIMEOUT_MS_DEFAULT, () => this.changed()),
     });
   }
 

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type StripeFixture, startStripeFixture } from "./testing/stripe-fixture.js";
+import { describe, expect, it } from "vitest";
+import { type StripeFixture, useCheckedStripeFixture } from "./testing/stripe-fixture.js";
 
 describe("Stripe SDK against the emulator: catalog, customers, checkout", () => {
   let fixture: StripeFixture;
-  beforeEach(async () => {
-    fixture = await startStripeFixture();
-  });
-  afterEach(async () => {
-    const problems = await fixture.verifyReceived();
-    await fixture.close();
-    expect(problems).toEqual([]);
+  useCheckedStripeFixture({}, (started) => {
+    fixture = started;
   });
 
   it("pushes a catalog: products and prices by lookup_key, search and list", async () => {

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type StripeFixture, sdkFor, startStripeFixture } from "./testing/stripe-fixture.js";
+import { describe, expect, it } from "vitest";
+import { type StripeFixture, sdkFor, useCheckedStripeFixture } from "./testing/stripe-fixture.js";
 
 describe("PaymentIntents, refunds, portal, meters and idempotency through the SDK", () => {
   let fixture: StripeFixture;
-  beforeEach(async () => {
-    fixture = await startStripeFixture();
-  });
-  afterEach(async () => {
-    const problems = await fixture.verifyReceived();
-    await fixture.close();
-    expect(problems).toEqual([]);
+  useCheckedStripeFixture({}, (started) => {
+    fixture = started;
   });
 
   it("gives each test card its outcome", async () => {

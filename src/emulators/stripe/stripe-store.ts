@@ -1,4 +1,4 @@
-import { RecordTable } from "../polar/polar-store.js";
+import { RecordTable } from "../shared/record-table.js";
 import type {
   CardNumberRecord,
   EventObject,

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DUNNING_RETRY_DELAYS_DAYS } from "./subscription-lifecycle.js";
-import { type StripeFixture, startStripeFixture } from "./testing/stripe-fixture.js";
+import { type StripeFixture, useCheckedStripeFixture } from "./testing/stripe-fixture.js";
 
 async function subscribe(fixture: StripeFixture, card: string, options: { trialDays?: number } = {}) {
   const { stripe } = fixture;
@@ -39,13 +39,8 @@ function periodOf(subscription: Stripe.Subscription): { start: number; end: numb
 
 describe("subscriptions, invoices, renewals and dunning", () => {
   let fixture: StripeFixture;
-  beforeEach(async () => {
-    fixture = await startStripeFixture();
-  });
-  afterEach(async () => {
-    const problems = await fixture.verifyReceived();
-    await fixture.close();
-    expect(problems).toEqual([]);
+  useCheckedStripeFixture({}, (started) => {
+    fixture = started;
   });
 
   it("creates an active subscription from checkout with periods on its items and a paid first invoice", async () => {

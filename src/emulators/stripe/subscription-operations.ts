@@ -1,4 +1,4 @@
-import { addInterval } from "../polar/billing-calendar.js";
+import { addInterval } from "../shared/billing-calendar.js";
 import type { SubscriptionItemObject, SubscriptionObject } from "./billing-records.js";
 import { createSubscriptionInvoice, invoicePaymentMethodId, payInvoice } from "./invoice-operations.js";
 import type { PaymentOutcome } from "./payment-processing.js";

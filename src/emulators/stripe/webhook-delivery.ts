@@ -1,6 +1,9 @@
-import type { EmulatorClock } from "../polar/emulator-clock.js";
-import type { FaultInjector } from "../polar/emulator-faults.js";
-import type { SeededRandom } from "../polar/seeded-random.js";
+import {
+  attemptWithFaults,
+  CancellableTimers,
+  type DispatcherSettings,
+  postWebhook,
+} from "../shared/webhook-transport.js";
 import type { EventObject, WebhookEndpointObject } from "./billing-records.js";
 import type { StripeStore } from "./stripe-store.js";
 import { stripeSignatureHeader } from "./webhook-signer.js";
@@ -16,16 +19,8 @@ export const DELIVERY_TIMEOUT_MS_DEFAULT = 10_000;
 const REORDER_HOLD_MS = 250;
 const RESPONSE_TEXT_LENGTH_MAX = 500;
 
-export interface StripeDeliveryOptions {
+export interface StripeDeliveryOptions extends DispatcherSettings {
   store: StripeStore;
-  /** Signs with wall-clock time so receivers' 300 s tolerance holds even after the test clock moved. */
-  signingClock: EmulatorClock;
-  random: SeededRandom;
-  faults: FaultInjector;
-  speedFactor: number;
-  timeoutMs: number;
-  fetch: typeof fetch;
-  onChange?: () => void;
 }
 
 /**
@@ -34,7 +29,7 @@ export interface StripeDeliveryOptions {
  */
 export class StripeWebhookDispatcher {
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new CancellableTimers();
   private pending = 0;
   private waiters: Array<() => void> = [];
   private closed = false;
@@ -62,8 +57,7 @@ export class StripeWebhookDispatcher {
   close(): void {
     this.closed = true;
     this.shutdown.abort();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.cancelAll();
     this.pending = 0;
     this.settle();
   }
@@ -76,11 +70,9 @@ export class StripeWebhookDispatcher {
   }
 
   private later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.timers.later(ms, () => {
       if (!this.closed) action();
-    }, ms);
-    this.timers.add(timer);
+    });
   }
 
   private finish(): void {
@@ -102,15 +94,13 @@ export class StripeWebhookDispatcher {
     const event = store.events.get(eventId);
     // A deleted or disabled endpoint gets no further attempts (facts §3.3).
     if (!endpoint || !event || endpoint.status !== "enabled") return this.finish();
-    if (faults.roll("webhookDelay"))
-      await new Promise((resolve) => setTimeout(resolve, faults.settings.webhookDelayMs));
-    let outcome: Outcome;
-    if (faults.roll("webhookDrop")) {
-      outcome = { succeeded: true, status: null, error: "dropped by fault injection" };
-    } else {
-      outcome = await this.send(endpoint, event);
-      if (outcome.succeeded && faults.roll("webhookDuplicate")) await this.send(endpoint, event);
-    }
+    const outcome = await attemptWithFaults(
+      faults,
+      // Not cancelled on close: the aborted send that follows is what ends the attempt.
+      (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+      () => this.send(endpoint, event),
+      { succeeded: true, status: null, error: "dropped by fault injection" },
+    );
     this.record(endpoint, event, attempt, outcome);
     if (outcome.succeeded || attempt >= DELIVERY_ATTEMPTS_MAX) {
       if (outcome.succeeded) event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
@@ -128,28 +118,24 @@ export class StripeWebhookDispatcher {
     const payload = JSON.stringify(event, null, 2);
     const timestampSeconds = Math.floor(this.options.signingClock.now().getTime() / 1000);
     const signature = await stripeSignatureHeader({ secrets: [secret], timestampSeconds, payload });
-    try {
-      const response = await this.options.fetch(endpoint.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json; charset=utf-8",
-          "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-          "stripe-signature": signature,
-        },
-        body: payload,
-        redirect: "manual",
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]),
-      });
-      const text = (await response.text().catch(() => "")).slice(0, RESPONSE_TEXT_LENGTH_MAX);
-      const succeeded = response.status >= 200 && response.status < 300;
-      return { succeeded, status: response.status, error: succeeded ? null : text };
-    } catch (error) {
-      return {
-        succeeded: false,
-        status: null,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+    const result = await postWebhook({
+      fetch: this.options.fetch,
+      url: endpoint.url,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        "stripe-signature": signature,
+      },
+      body: payload,
+      timeoutMs: this.options.timeoutMs,
+      shutdown: this.shutdown.signal,
+      responseTextMax: RESPONSE_TEXT_LENGTH_MAX,
+    });
+    return {
+      succeeded: result.succeeded,
+      status: result.status,
+      error: result.succeeded ? null : result.text,
+    };
   }
 
   private record(

@@ -1,5 +1,12 @@
 import type { Polar } from "@polar-sh/sdk";
 import {
+  commonFixtureActions,
+  DAY_SECONDS,
+  FIXTURE_EMULATOR_DEFAULTS,
+  useCheckedFixture,
+} from "../../shared/testing/fixture-support.js";
+import { WebhookReceiver } from "../../shared/testing/webhook-receiver.js";
+import {
   type RunningPolarEmulator,
   type StartPolarEmulatorOptions,
   startPolarEmulator,
@@ -11,10 +18,9 @@ import {
   sharedOpenApiValidator,
 } from "./openapi-response-validator.js";
 import { recordingPolarClient } from "./sdk-recorder.js";
-import { WebhookReceiver } from "./webhook-receiver.js";
+import { verifyWebhooks } from "./webhook-verification.js";
 
-/** Test seconds per day, for clock advances. */
-export const DAY_SECONDS = 86_400;
+export { DAY_SECONDS };
 
 /** An emulator, an SDK client, a local webhook receiver and one endpoint pointing at it. */
 export interface EmulatorFixture {
@@ -37,12 +43,7 @@ export interface EmulatorFixture {
 export async function startEmulatorFixture(
   options: StartPolarEmulatorOptions & { events?: readonly string[] } = {},
 ): Promise<EmulatorFixture> {
-  const emulator = await startPolarEmulator({
-    seed: 7,
-    deliverySpeedFactor: 100_000,
-    deliveryTimeoutMs: 2_000,
-    ...options,
-  });
+  const emulator = await startPolarEmulator({ ...FIXTURE_EMULATOR_DEFAULTS, ...options });
   const receiver = await new WebhookReceiver().start();
   const endpoint = emulator.webhooks.createEndpoint(receiver.url, {
     events: options.events ?? SDK_PARSEABLE_EVENT_TYPES,
@@ -70,14 +71,7 @@ export async function startEmulatorFixture(
     api,
     submitCheckoutForm: (checkoutUrl, fields) =>
       fetch(checkoutUrl, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" }),
-    async advanceDays(days) {
-      const response = await api("POST", "/_emulator/clock/advance", { seconds: days * DAY_SECONDS });
-      if (!response.ok) throw new Error(`clock advance failed: ${response.status}`);
-    },
-    async typesSince(mark) {
-      await emulator.webhooks.idle();
-      return receiver.types().slice(mark);
-    },
+    ...commonFixtureActions(emulator, receiver, api),
     async conformanceProblems() {
       await settle();
       const validator = sharedOpenApiValidator();
@@ -87,9 +81,25 @@ export async function startEmulatorFixture(
         return [{ exchange: "-", operationId: null, problem: "nothing was recorded" }];
       return recorded.flatMap((exchange) => validator.validate(exchange) ?? []);
     },
-    async close() {
-      await emulator.close();
-      await receiver.close();
-    },
   };
+}
+
+/**
+ * A fresh fixture per test; after each, every received webhook must verify and every recorded
+ * response must match Polar's OpenAPI document.
+ */
+export function useCheckedEmulatorFixture(
+  options: Parameters<typeof startEmulatorFixture>[0],
+  assign: (fixture: EmulatorFixture) => void,
+): (options: Parameters<typeof startEmulatorFixture>[0]) => Promise<EmulatorFixture> {
+  return useCheckedFixture(
+    startEmulatorFixture,
+    options,
+    async (fixture) => {
+      await fixture.emulator.webhooks.idle();
+      const problems = await verifyWebhooks(fixture.receiver.received, fixture.endpoint.secret);
+      return [problems, await fixture.conformanceProblems()];
+    },
+    assign,
+  );
 }

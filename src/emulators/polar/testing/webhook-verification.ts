@@ -1,9 +1,9 @@
 import { SDKValidationError } from "@polar-sh/sdk/models/errors/sdkvalidationerror.js";
 import { validateEvent, WebhookVerificationError } from "@polar-sh/sdk/webhooks";
 import { Webhook } from "standardwebhooks";
+import type { ReceivedWebhook } from "../../shared/testing/webhook-receiver.js";
 import { SDK_PARSEABLE_EVENT_TYPES } from "../webhook-endpoint-helper.js";
 import { sharedOpenApiValidator } from "./openapi-response-validator.js";
-import type { ReceivedWebhook } from "./webhook-receiver.js";
 
 const parseable = new Set<string>(SDK_PARSEABLE_EVENT_TYPES);
 

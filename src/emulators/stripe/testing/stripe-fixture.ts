@@ -1,5 +1,11 @@
 import Stripe from "stripe";
-import { WebhookReceiver } from "../../polar/testing/webhook-receiver.js";
+import {
+  commonFixtureActions,
+  DAY_SECONDS,
+  FIXTURE_EMULATOR_DEFAULTS,
+  useCheckedFixture,
+} from "../../shared/testing/fixture-support.js";
+import { WebhookReceiver } from "../../shared/testing/webhook-receiver.js";
 import {
   type RunningStripeEmulator,
   type StartStripeEmulatorOptions,
@@ -7,7 +13,7 @@ import {
 } from "../stripe-emulator-server.js";
 import type { StripeWebhookEndpointHandle } from "../webhook-endpoint-helper.js";
 
-export const DAY_SECONDS = 86_400;
+export { DAY_SECONDS };
 
 /** An emulator, an SDK client pointed at it, a local webhook receiver and an endpoint for it. */
 export interface StripeFixture {
@@ -43,12 +49,7 @@ export function sdkFor(
 export async function startStripeFixture(
   options: StartStripeEmulatorOptions & { events?: readonly string[] } = {},
 ): Promise<StripeFixture> {
-  const emulator = await startStripeEmulator({
-    seed: 7,
-    deliverySpeedFactor: 100_000,
-    deliveryTimeoutMs: 2_000,
-    ...options,
-  });
+  const emulator = await startStripeEmulator({ ...FIXTURE_EMULATOR_DEFAULTS, ...options });
   const receiver = await new WebhookReceiver().start();
   const endpoint = emulator.webhooks.createEndpoint(receiver.url, { events: options.events });
   const control = (method: string, path: string, body?: unknown) =>
@@ -65,10 +66,7 @@ export async function startStripeFixture(
     control,
     pay: (sessionId, card, extra = {}) =>
       control("POST", `/_emulator/checkout/sessions/${sessionId}/pay`, { card, ...extra }),
-    async advanceDays(days) {
-      const response = await control("POST", "/_emulator/clock/advance", { seconds: days * DAY_SECONDS });
-      if (!response.ok) throw new Error(`clock advance failed: ${response.status}`);
-    },
+    ...commonFixtureActions(emulator, receiver, control),
     async verifyReceived() {
       await emulator.webhooks.idle();
       const verifier = sdkFor(emulator);
@@ -87,13 +85,18 @@ export async function startStripeFixture(
       if (receiver.received.length === 0) problems.push("no webhook was received");
       return problems;
     },
-    async typesSince(mark) {
-      await emulator.webhooks.idle();
-      return receiver.types().slice(mark);
-    },
-    async close() {
-      await emulator.close();
-      await receiver.close();
-    },
   };
+}
+
+/** A fresh fixture per test; after each, every received webhook must pass `constructEvent`. */
+export function useCheckedStripeFixture(
+  options: Parameters<typeof startStripeFixture>[0],
+  assign: (fixture: StripeFixture) => void,
+): (options: Parameters<typeof startStripeFixture>[0]) => Promise<StripeFixture> {
+  return useCheckedFixture(
+    startStripeFixture,
+    options,
+    async (fixture) => [await fixture.verifyReceived()],
+    assign,
+  );
 }
