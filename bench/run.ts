@@ -4,6 +4,7 @@
  * the local default server.
  */
 import pg from "pg";
+import { benchCreditsPostgres, benchCreditsSqlite } from "./credits-bench.js";
 import { benchHttp } from "./http-bench.js";
 import { benchLedgerPostgres, benchLedgerSqlite } from "./ledger-bench.js";
 import { printTable, type Row } from "./measure.js";
@@ -24,7 +25,10 @@ async function postgresReachable(): Promise<boolean> {
 
 const rows: Row[] = [];
 rows.push(await benchLedgerSqlite());
-if (await postgresReachable()) rows.push(await benchLedgerPostgres(postgresUrl));
-else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
+rows.push(await benchCreditsSqlite());
+if (await postgresReachable()) {
+  rows.push(await benchLedgerPostgres(postgresUrl));
+  rows.push(await benchCreditsPostgres(postgresUrl));
+} else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
 rows.push(...(await benchHttp()));
 printTable(rows);

@@ -4,6 +4,7 @@ import { ApiKeys } from "./modules/api-keys/index.js";
 import { Billing, Reconciler } from "./modules/billing/index.js";
 import { Catalog, CatalogSync } from "./modules/catalog/index.js";
 import { Checkouts } from "./modules/checkout/index.js";
+import { Credits } from "./modules/credits/index.js";
 import { Customers } from "./modules/customers/index.js";
 import { Entitlements } from "./modules/entitlements/index.js";
 import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/index.js";
@@ -37,6 +38,7 @@ export interface Billhook {
   readonly checkouts: Checkouts;
   readonly entitlements: Entitlements;
   readonly billing: Billing;
+  readonly credits: Credits;
   readonly webhooks: WebhookInbox<Stores>;
   readonly reconciler: Reconciler;
   close(): Promise<void>;
@@ -61,7 +63,15 @@ export function createBillhook(options: BillhookOptions): Billhook {
   const catalog = new Catalog(config.catalog);
   const catalogSync = new CatalogSync(storage, clock, catalog, provider);
   const customers = new Customers(storage, clock, provider);
-  const billing = new Billing({ ledger, catalog, clock, logger, pastDueGraceMs: config.pastDueGraceMs });
+  const credits = new Credits({ access: storage, ledger, clock, catalog, settings: config.credits });
+  const billing = new Billing({
+    ledger,
+    catalog,
+    clock,
+    logger,
+    pastDueGraceMs: config.pastDueGraceMs,
+    credits,
+  });
   const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
   return {
     storage,
@@ -79,8 +89,11 @@ export function createBillhook(options: BillhookOptions): Billhook {
     catalogSync,
     customers,
     checkouts,
-    entitlements: new Entitlements(storage, clock, catalog, config.upgradeUrl),
+    entitlements: new Entitlements(storage, clock, catalog, config.upgradeUrl, (customerId, type) =>
+      credits.available(customerId, type),
+    ),
     billing,
+    credits,
     webhooks: new WebhookInbox<Stores>({
       access: storage,
       clock,

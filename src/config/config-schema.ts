@@ -8,6 +8,24 @@ const catalogKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be snake_cas
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD");
 const fixedPrice = z.object({ amountMinor: z.number().int().min(0), currency: currencyCode }).strict();
 const features = z.array(catalogKey).default([]);
+/** A credit type's key becomes its ledger currency upper-cased (`images` → `IMAGES`), so 3+ characters. */
+const creditTypeKey = z.string().regex(/^[a-z][a-z0-9_]{2,31}$/, "must be snake_case, 3 to 32 characters");
+const creditGrantTerms = {
+  /** Credits from this grant lapse this many days after it is made; omitted = never. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Among grants expiring at the same time, lower priorities are spent first. */
+  priority: z.number().int().min(0).max(1000).optional(),
+};
+const planAllowance = z
+  .object({
+    /** Credits granted each month of the subscription (monthly even on yearly plans). */
+    amount: z.number().int().min(1).max(1_000_000_000),
+    /** Whether unspent allowance carries into the next month; off = it expires at the month's end. */
+    rollover: z.boolean().default(false),
+    /** With rollover, unspent allowance above this many credits expires at the month's end. */
+    rolloverCap: z.number().int().min(0).optional(),
+  })
+  .strict();
 
 /** What a person sells, keyed by stable keys that map to provider products through metadata. */
 export const catalogSchema = z
@@ -16,8 +34,17 @@ export const catalogSchema = z
       .record(
         catalogKey,
         z
-          .object({ name: z.string().max(200).optional(), type: z.literal("boolean").default("boolean") })
-          .strict(),
+          .object({
+            name: z.string().max(200).optional(),
+            type: z.enum(["boolean", "credits"]).default("boolean"),
+            /** For `type: "credits"`: the credit type whose available balance `check` compares to `units`. */
+            creditType: creditTypeKey.optional(),
+          })
+          .strict()
+          .refine((feature) => (feature.type === "credits") === (feature.creditType !== undefined), {
+            message: 'a "credits" feature names its creditType, and only it does',
+            path: ["creditType"],
+          }),
       )
       .default({}),
     plans: z
@@ -31,6 +58,8 @@ export const catalogSchema = z
             interval: z.enum(["month", "year"]),
             trialDays: z.number().int().min(1).max(365).optional(),
             features,
+            /** Credit allowances granted each month, by credit type. */
+            credits: z.record(creditTypeKey, planAllowance).default({}),
           })
           .strict(),
       )
@@ -46,6 +75,40 @@ export const catalogSchema = z
             features,
           })
           .strict(),
+      )
+      .default({}),
+    /** Credit types, e.g. `{ images: { unit: "image" } }`; each is a currency of its own in the ledger. */
+    credits: z.record(creditTypeKey, z.object({ unit: z.string().min(1).max(40) }).strict()).default({}),
+    /** One-time products that grant credits: a fixed `amount`, or pay-what-you-want at `creditsPerMinor`. */
+    creditPacks: z
+      .record(
+        catalogKey,
+        z
+          .object({
+            name: z.string().min(1).max(200),
+            description: z.string().max(2000).optional(),
+            creditType: creditTypeKey,
+            price: fixedPrice.optional(),
+            amount: z.number().int().min(1).max(1_000_000_000).optional(),
+            payWhatYouWant: z
+              .object({
+                currency: currencyCode,
+                minimumMinor: z.number().int().min(50),
+                maximumMinor: z.number().int().max(100_000_000).optional(),
+                presetMinor: z.number().int().optional(),
+                creditsPerMinor: z.number().positive().max(1_000_000),
+              })
+              .strict()
+              .optional(),
+            ...creditGrantTerms,
+          })
+          .strict()
+          .refine(
+            (pack) =>
+              (pack.price !== undefined && pack.amount !== undefined && pack.payWhatYouWant === undefined) ||
+              (pack.payWhatYouWant !== undefined && pack.price === undefined && pack.amount === undefined),
+            { message: "a pack has either price and amount, or payWhatYouWant", path: ["price"] },
+          ),
       )
       .default({}),
     tips: z
@@ -81,6 +144,7 @@ export const catalogSchema = z
       ...Object.keys(catalog.plans).map((key) => ["plans", key] as const),
       ...Object.keys(catalog.products).map((key) => ["products", key] as const),
       ...Object.keys(catalog.tips).map((key) => ["tips", key] as const),
+      ...Object.keys(catalog.creditPacks).map((key) => ["creditPacks", key] as const),
     ];
     const seen = new Set<string>();
     for (const [group, key] of sellable) {
@@ -88,6 +152,7 @@ export const catalogSchema = z
         context.addIssue({ code: "custom", path: [group, key], message: `key "${key}" is used twice` });
       seen.add(key);
     }
+    checkCreditTypes(catalog, context);
     for (const group of ["plans", "products"] as const) {
       for (const [key, entry] of Object.entries(catalog[group])) {
         entry.features.forEach((feature, index) => {
@@ -105,6 +170,34 @@ export const catalogSchema = z
 
 export type CatalogConfig = z.output<typeof catalogSchema>;
 
+/** Every credit type named by a feature, a plan allowance or a pack must be declared under `credits`. */
+function checkCreditTypes(
+  catalog: {
+    credits: Record<string, unknown>;
+    features: Record<string, { creditType?: string | undefined }>;
+    plans: Record<string, { credits: Record<string, unknown> }>;
+    creditPacks: Record<string, { creditType: string }>;
+  },
+  context: z.RefinementCtx,
+): void {
+  const check = (creditType: string | undefined, path: Array<string | number>) => {
+    if (creditType !== undefined && !(creditType in catalog.credits)) {
+      context.addIssue({
+        code: "custom",
+        path,
+        message: `unknown credit type "${creditType}"; declare it under catalog.credits`,
+      });
+    }
+  };
+  for (const [key, feature] of Object.entries(catalog.features))
+    check(feature.creditType, ["features", key, "creditType"]);
+  for (const [key, plan] of Object.entries(catalog.plans))
+    for (const creditType of Object.keys(plan.credits))
+      check(creditType, ["plans", key, "credits", creditType]);
+  for (const [key, pack] of Object.entries(catalog.creditPacks))
+    check(pack.creditType, ["creditPacks", key, "creditType"]);
+}
+
 export const billhookConfigSchema = z
   .object({
     catalog: catalogSchema.optional(),
@@ -121,6 +214,14 @@ export const billhookConfigSchema = z
         pastDueGraceDays: z.number().int().min(0).max(60).optional(),
         /** Where a denied `check` sends the customer, e.g. `https://app.example.com/pricing?feature={feature}`. */
         upgradeUrl: z.url().optional(),
+        /** A held job reported failed is released; a committed one gets its credits back, once. */
+        refundOnFailure: z.boolean().optional(),
+        /** What a refunded credit pack does: claw back the unspent share of its credits, or keep them. */
+        creditsOnRefund: z.enum(["claw_back_unspent", "keep"]).optional(),
+        /** Where a 402 INSUFFICIENT_CREDITS sends the customer; `{type}` is filled in. */
+        buyCreditsUrl: z.url().optional(),
+        /** Balances list credits expiring within this many days as "expiring soon". */
+        creditsExpiringSoonDays: z.number().int().min(1).max(365).optional(),
         /** Largest request body accepted, in bytes. */
         requestBodyBytesMax: z
           .number()

@@ -17,6 +17,15 @@ export interface ResolvedConfig {
   upgradeUrl: string | null;
   idempotencyRetentionMs: number;
   requestBodyBytesMax: number;
+  credits: CreditSettings;
+}
+
+export interface CreditSettings {
+  refundOnFailure: boolean;
+  onRefund: "claw_back_unspent" | "keep";
+  /** Where a 402 INSUFFICIENT_CREDITS points; `{type}` is filled in. Falls back to `upgradeUrl`. */
+  buyUrl: string | null;
+  expiringSoonMs: number;
 }
 
 const hourMs = 60 * 60 * 1000;
@@ -42,6 +51,12 @@ export function resolveConfig(
     upgradeUrl: settings.upgradeUrl ?? null,
     idempotencyRetentionMs: (settings.idempotencyRetentionHours ?? 24) * hourMs,
     requestBodyBytesMax: settings.requestBodyBytesMax ?? 1024 * 1024,
+    credits: {
+      refundOnFailure: settings.refundOnFailure ?? false,
+      onRefund: settings.creditsOnRefund ?? "claw_back_unspent",
+      buyUrl: settings.buyCreditsUrl ?? settings.upgradeUrl ?? null,
+      expiringSoonMs: (settings.creditsExpiringSoonDays ?? 7) * 24 * hourMs,
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { problemResponse } from "./problem.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { billingRoutes } from "./routes/billing-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
+import { creditRoutes } from "./routes/credit-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
 import { webhookRoutes } from "./routes/webhook-routes.js";
@@ -96,6 +97,7 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.route("/", billingRoutes);
   app.route("/", catalogRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", creditRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

@@ -25,6 +25,10 @@ export type ErrorCode =
   | "ALREADY_ENTITLED"
   | "AMOUNT_OUT_OF_RANGE"
   | "CATALOG_NOT_PUSHED"
+  | "INSUFFICIENT_CREDITS"
+  | "UNKNOWN_CREDIT_TYPE"
+  | "HOLD_NOT_ACTIVE"
+  | "COMMIT_EXCEEDS_HOLD"
   | "INTERNAL";
 
 export interface FieldIssue {

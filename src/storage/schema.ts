@@ -16,6 +16,38 @@ export interface Schema {
   orders: OrdersTable;
   entitlements: EntitlementsTable;
   sync_cursors: { name: string; value_ms: number };
+  credit_grants: CreditGrantsTable;
+  credit_holds: CreditHoldsTable;
+}
+
+export interface CreditGrantsTable {
+  id: string;
+  customer_id: string;
+  credit_type: string;
+  source_kind: string;
+  source_id: string;
+  amount_granted: number;
+  amount_remaining: number;
+  amount_expired: number;
+  amount_clawed_back: number;
+  priority: number;
+  expires_at_ms: number | null;
+  granted_at_ms: number;
+}
+
+export interface CreditHoldsTable {
+  id: string;
+  customer_id: string;
+  credit_type: string;
+  idempotency_key: string;
+  amount_held: number;
+  amount_committed: number | null;
+  status: string;
+  allocations_json: string;
+  metadata_json: string;
+  expires_at_ms: number;
+  created_at_ms: number;
+  settled_at_ms: number | null;
 }
 
 export interface CustomersTable {

@@ -4,6 +4,7 @@ import type { ApiKeyStore } from "../modules/api-keys/index.js";
 import type { BillingStore } from "../modules/billing/index.js";
 import type { CatalogStore } from "../modules/catalog/index.js";
 import type { CheckoutStore } from "../modules/checkout/index.js";
+import type { CreditStore } from "../modules/credits/index.js";
 import type { CustomerStore } from "../modules/customers/index.js";
 import type { EntitlementStore } from "../modules/entitlements/index.js";
 import type { IdempotencyStore } from "../modules/idempotency/index.js";
@@ -16,6 +17,7 @@ import { KyselyApiKeyStore } from "./stores/api-key-store.js";
 import { KyselyBillingStore } from "./stores/billing-store.js";
 import { KyselyCatalogStore } from "./stores/catalog-store.js";
 import { KyselyCheckoutStore } from "./stores/checkout-store.js";
+import { KyselyCreditStore } from "./stores/credit-store.js";
 import { KyselyCustomerStore } from "./stores/customer-store.js";
 import { KyselyEntitlementStore } from "./stores/entitlement-store.js";
 import { KyselyIdempotencyStore } from "./stores/idempotency-store.js";
@@ -33,6 +35,7 @@ export interface Stores {
   webhooks: WebhookStore;
   billing: BillingStore;
   entitlements: EntitlementStore;
+  credits: CreditStore;
 }
 
 export interface StorageOptions {
@@ -108,6 +111,7 @@ export class Storage implements StoreAccess<Stores> {
       webhooks: new KyselyWebhookStore(db),
       billing: new KyselyBillingStore(db),
       entitlements: new KyselyEntitlementStore(db),
+      credits: new KyselyCreditStore(db, this.dialect),
     };
   }
 

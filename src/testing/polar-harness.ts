@@ -59,7 +59,13 @@ export interface PolarHarness {
 /** Billhook served over real HTTP, with the Polar emulator sending it signed webhooks. */
 export async function startPolarHarness(
   storage: Storage,
-  options: { settings?: Record<string, unknown>; seed?: string; events?: readonly string[] } = {},
+  options: {
+    settings?: Record<string, unknown>;
+    seed?: string;
+    events?: readonly string[];
+    /** Replaces `testCatalog.catalog` (e.g. one with credit packs). */
+    catalog?: Record<string, unknown>;
+  } = {},
 ): Promise<PolarHarness> {
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
@@ -78,7 +84,10 @@ export async function startPolarHarness(
   });
   const config = resolveConfig(
     {},
-    { ...testCatalog, ...(options.settings ? { settings: options.settings } : {}) },
+    {
+      catalog: options.catalog ?? testCatalog.catalog,
+      ...(options.settings ? { settings: options.settings } : {}),
+    },
   );
   const billhook = createBillhook({
     storage,

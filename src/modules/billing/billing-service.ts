@@ -1,5 +1,6 @@
 import type { Clock, Logger } from "../../kernel/index.js";
 import type { Catalog } from "../catalog/index.js";
+import type { CreditStores, Credits } from "../credits/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
 import type { Ledger, LedgerStores } from "../ledger/index.js";
 import type { ProviderEvent, ProviderOrder, ProviderSubscription } from "../provider/index.js";
@@ -9,7 +10,7 @@ import type { ApplyOutcome, OrderRecord, SubscriptionRecord } from "./billing-ty
 import { isStale, orderProgressOf, subscriptionProgressOf } from "./event-ordering.js";
 import { orderPostings } from "./order-postings.js";
 
-export interface BillingStores extends LedgerStores {
+export interface BillingStores extends LedgerStores, CreditStores {
   billing: BillingStore;
   entitlements: EntitlementStore;
 }
@@ -25,6 +26,7 @@ export class Billing {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #pastDueGraceMs: number;
+  readonly #credits: Credits | null;
 
   constructor(options: {
     ledger: Ledger;
@@ -32,7 +34,10 @@ export class Billing {
     clock: Clock;
     logger: Logger;
     pastDueGraceMs: number;
+    /** Grants credit packs on paid orders and claws them back on refunds, in the same unit of work. */
+    credits?: Credits;
   }) {
+    this.#credits = options.credits ?? null;
     this.#ledger = options.ledger;
     this.#catalog = options.catalog;
     this.#clock = options.clock;
@@ -94,9 +99,30 @@ export class Billing {
     };
     const nowMs = this.#clock.now().getTime();
     await stores.billing.saveSubscription(record, nowMs);
+    await this.#credits?.applySubscriptionWithin(stores, this.#catalog.find(catalogKey), record);
     const rows = subscriptionEntitlements(record, this.#catalog.find(catalogKey), this.#pastDueGraceMs);
     await stores.entitlements.replaceForSource("subscription", record.providerSubscriptionId, rows, nowMs);
     return "applied";
+  }
+
+  /**
+   * Grants the current month's credit allowances of a customer's subscriptions: what a periodic job
+   * calls so yearly plans get their monthly allocation between provider events. Idempotent.
+   */
+  async refreshAllowances(
+    access: { transaction<T>(work: (stores: BillingStores) => Promise<T>): Promise<T> },
+    customerId: string,
+  ): Promise<number> {
+    const credits = this.#credits;
+    if (!credits) return 0;
+    return access.transaction(async (stores) => {
+      let granted = 0;
+      for (const subscription of await stores.billing.listSubscriptionsOf(customerId)) {
+        const entry = this.#catalog.find(subscription.catalogKey);
+        granted += await credits.applySubscriptionWithin(stores, entry, subscription);
+      }
+      return granted;
+    });
   }
 
   async #applyOrder(stores: BillingStores, provider: string, incoming: ProviderOrder): Promise<ApplyOutcome> {
@@ -138,6 +164,7 @@ export class Billing {
     }
 
     for (const posting of orderPostings(record, held)) await this.#ledger.postWithin(stores, posting);
+    await this.#credits?.applyOrderWithin(stores, catalogKey, record);
     const nowMs = this.#clock.now().getTime();
     await stores.billing.saveOrder(record, nowMs);
     const entry = catalogKey ? this.#catalog.find(catalogKey) : undefined;

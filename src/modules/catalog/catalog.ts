@@ -1,5 +1,5 @@
 import type { CatalogConfig } from "../../config/index.js";
-import type { CatalogEntry, Feature } from "./catalog-types.js";
+import type { CatalogEntry, CreditType, Feature } from "./catalog-types.js";
 
 /**
  * The catalog declared in `billhook.config.ts`: features and the plans, one-time products and tips
@@ -8,6 +8,7 @@ import type { CatalogEntry, Feature } from "./catalog-types.js";
 export class Catalog {
   readonly entries: readonly CatalogEntry[];
   readonly features: readonly Feature[];
+  readonly creditTypes: readonly CreditType[];
   readonly #entriesByKey: Map<string, CatalogEntry>;
 
   constructor(config: CatalogConfig) {
@@ -15,7 +16,9 @@ export class Catalog {
       key,
       name: feature.name ?? key,
       type: feature.type,
+      creditType: feature.creditType ?? null,
     }));
+    this.creditTypes = Object.entries(config.credits).map(([key, credit]) => ({ key, unit: credit.unit }));
     this.entries = [
       ...Object.entries(config.plans).map(
         ([key, plan]): CatalogEntry => ({
@@ -27,6 +30,12 @@ export class Catalog {
           interval: plan.interval,
           trialDays: plan.trialDays ?? null,
           features: plan.features,
+          creditAllowances: Object.entries(plan.credits).map(([creditType, allowance]) => ({
+            creditType,
+            amount: allowance.amount,
+            rollover: allowance.rollover,
+            rolloverCap: allowance.rolloverCap ?? null,
+          })),
         }),
       ),
       ...Object.entries(config.products).map(
@@ -59,12 +68,47 @@ export class Catalog {
           features: [],
         }),
       ),
+      ...Object.entries(config.creditPacks).map(
+        ([key, pack]): CatalogEntry => ({
+          key,
+          kind: "one_time",
+          name: pack.name,
+          description: pack.description ?? null,
+          price: pack.payWhatYouWant
+            ? {
+                type: "custom",
+                currency: pack.payWhatYouWant.currency,
+                minimumMinor: pack.payWhatYouWant.minimumMinor,
+                maximumMinor: pack.payWhatYouWant.maximumMinor ?? null,
+                presetMinor: pack.payWhatYouWant.presetMinor ?? null,
+              }
+            : { type: "fixed", amountMinor: pack.price!.amountMinor, currency: pack.price!.currency },
+          interval: null,
+          trialDays: null,
+          features: [],
+          creditPack: {
+            creditType: pack.creditType,
+            amount: pack.amount ?? null,
+            creditsPerMinor: pack.payWhatYouWant?.creditsPerMinor ?? null,
+            expiresInDays: pack.expiresInDays ?? null,
+            priority: pack.priority ?? defaultCreditPriority,
+          },
+        }),
+      ),
     ];
     this.#entriesByKey = new Map(this.entries.map((entry) => [entry.key, entry]));
   }
 
   find(key: string): CatalogEntry | undefined {
     return this.#entriesByKey.get(key);
+  }
+
+  findFeature(key: string): Feature | undefined {
+    return this.features.find((feature) => feature.key === key);
+  }
+
+  findCreditType(key: string): CreditType | undefined {
+    return this.creditTypes.find((creditType) => creditType.key === key);
   }
 
   hasFeature(key: string): boolean {
@@ -78,6 +122,9 @@ export class Catalog {
       .sort((a, b) => priceOf(a) - priceOf(b))[0];
   }
 }
+
+/** Grants without an explicit priority sit in the middle, so promos can go before or after them. */
+export const defaultCreditPriority = 100;
 
 function priceOf(entry: CatalogEntry): number {
   return entry.price.type === "fixed" ? entry.price.amountMinor : entry.price.minimumMinor;

@@ -21,6 +21,17 @@ export interface CheckResult {
   upgradeUrl: string | null;
 }
 
+/** `check` of a credit-backed feature: allowed while the available balance covers the units. */
+export interface CreditCheckResult extends Omit<CheckResult, "code"> {
+  code: "ALLOWED" | "INSUFFICIENT_CREDITS";
+  /** The available balance `units` was compared to. */
+  balance: number;
+  units: number;
+}
+
+/** Reads a customer's available credits of one type (the credits module, wired by the engine). */
+export type CreditBalanceReader = (customerId: string, creditType: string) => Promise<number>;
+
 /**
  * Answers "may this customer use this feature?" from the entitlement projection: one indexed read,
  * no scan of events and no call to the provider.
@@ -30,13 +41,16 @@ export class Entitlements {
   readonly #clock: Clock;
   readonly #catalog: Catalog;
   readonly #upgradeUrlTemplate: string | null;
+  readonly #creditBalance: CreditBalanceReader | null;
 
   constructor(
     access: StoreAccess<EntitlementStores>,
     clock: Clock,
     catalog: Catalog,
     upgradeUrlTemplate: string | null = null,
+    creditBalance: CreditBalanceReader | null = null,
   ) {
+    this.#creditBalance = creditBalance;
     this.#access = access;
     this.#clock = clock;
     this.#catalog = catalog;
@@ -48,11 +62,7 @@ export class Entitlements {
    * const { allowed } = await billhook.entitlements.check({ customerId: "user_1", feature: "export" });
    */
   async check(input: { customerId: string; feature: string }): Promise<CheckResult> {
-    if (!this.#catalog.hasFeature(input.feature)) {
-      throw new BillhookError("UNKNOWN_FEATURE", `The catalog declares no feature "${input.feature}".`, {
-        feature: input.feature,
-      });
-    }
+    this.#requireFeature(input.feature);
     const nowMs = this.#clock.now().getTime();
     const rows = await this.#access.read((stores) =>
       stores.entitlements.findActive(input.customerId, nowMs, input.feature),
@@ -81,6 +91,47 @@ export class Entitlements {
       upgradeProduct: upgrade,
       upgradeUrl: this.#upgradeUrl(input.feature, upgrade),
     };
+  }
+
+  /**
+   * `check` that understands credit-backed features: for those, `units` (default 1) is compared to
+   * the available balance; any other feature is checked as `check` does.
+   *
+   * @example
+   * const { allowed, balance } = await billhook.entitlements.checkUnits({ customerId: "u1", feature: "generate", units: 4 });
+   */
+  async checkUnits(input: {
+    customerId: string;
+    feature: string;
+    units?: number;
+  }): Promise<CheckResult | CreditCheckResult> {
+    const feature = this.#requireFeature(input.feature);
+    if (!feature.creditType || !this.#creditBalance) return this.check(input);
+    const units = input.units ?? 1;
+    const balance = await this.#creditBalance(input.customerId, feature.creditType);
+    const allowed = balance >= units;
+    return {
+      units,
+      allowed,
+      code: allowed ? "ALLOWED" : "INSUFFICIENT_CREDITS",
+      feature: input.feature,
+      customerId: input.customerId,
+      grantedBy: null,
+      activeUntil: null,
+      upgradeProduct: null,
+      upgradeUrl: allowed ? null : this.#upgradeUrl(input.feature, null),
+      balance,
+    };
+  }
+
+  #requireFeature(key: string) {
+    const feature = this.#catalog.findFeature(key);
+    if (!feature) {
+      throw new BillhookError("UNKNOWN_FEATURE", `The catalog declares no feature "${key}".`, {
+        feature: key,
+      });
+    }
+    return feature;
   }
 
   /** Every feature the customer holds now, with what grants it. */

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import pg from "pg";
+import { resolveConfig } from "../src/config/index.js";
+import { ManualClock } from "../src/kernel/index.js";
+import { Catalog } from "../src/modules/catalog/index.js";
+import { Credits } from "../src/modules/credits/index.js";
+import { Ledger } from "../src/modules/ledger/index.js";
+import type { Storage } from "../src/storage/index.js";
+import { openStorage } from "../src/storage/open-storage.js";
+import { formatRate, perSecond, type Row, ratio, runConcurrently, timeIt } from "./measure.js";
+
+const spendsSqlite = 10_000;
+const spendsPostgres = 4_000;
+const postgresConcurrency = 16;
+const customerId = "hot_customer";
+
+function creditsOver(storage: Storage): Credits {
+  const config = resolveConfig({}, { catalog: { credits: { credits: { unit: "credit" } } } });
+  const clock = new ManualClock();
+  return new Credits({
+    access: storage,
+    ledger: new Ledger(storage, clock),
+    clock,
+    catalog: new Catalog(config.catalog),
+    settings: config.credits,
+  });
+}
+
+async function prepare(credits: Credits, spends: number): Promise<void> {
+  await credits.grant({ customerId, type: "credits", amount: spends + 1_000, idempotencyKey: "bench" });
+  for (let index = 0; index < 200; index++) await spend(credits, `warm_${index}`);
+}
+
+async function spend(credits: Credits, key: string): Promise<void> {
+  await credits.spend({ customerId, type: "credits", amount: 1, idempotencyKey: key });
+}
+
+/** Atomic spends on one hot balance vs a bare `UPDATE … SET balance = balance - 1 WHERE balance >= 1`. */
+export async function benchCreditsSqlite(): Promise<Row> {
+  const directory = mkdtempSync(join(tmpdir(), "billhook-bench-"));
+  try {
+    const storage = openStorage({ databaseUrl: join(directory, "credits.db") });
+    await storage.migrate();
+    const credits = creditsOver(storage);
+    await prepare(credits, spendsSqlite);
+    const seconds = await timeIt(async () => {
+      for (let index = 0; index < spendsSqlite; index++) await spend(credits, `run_${index}`);
+    });
+    await storage.close();
+
+    const raw = new SqliteDatabase(join(directory, "raw.db"));
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("synchronous = NORMAL");
+    raw.exec("create table balances (id integer primary key, balance integer not null)");
+    const rawCount = 100_000;
+    raw.prepare("insert into balances (id, balance) values (1, ?)").run(rawCount);
+    const update = raw.prepare("update balances set balance = balance - 1 where id = 1 and balance >= 1");
+    const rawSeconds = await timeIt(async () => {
+      for (let index = 0; index < rawCount; index++) update.run();
+    });
+    raw.close();
+    const ours = perSecond(spendsSqlite, seconds);
+    const baseline = perSecond(rawCount, rawSeconds);
+    return {
+      operation: "credit spend, SQLite (one hot balance, sequential)",
+      billhook: formatRate(ours, "spends/s"),
+      baselineName: "conditional UPDATE, autocommit",
+      baseline: formatRate(baseline, "updates/s"),
+      ratio: ratio(ours, baseline),
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+export async function benchCreditsPostgres(url: string): Promise<Row> {
+  const schema = `bh_bench_credits_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  try {
+    const storage = openStorage({
+      databaseUrl: url,
+      postgresSchema: schema,
+      poolSizeMax: postgresConcurrency,
+    });
+    await storage.migrate();
+    const credits = creditsOver(storage);
+    await prepare(credits, spendsPostgres);
+    const seconds = await timeIt(() =>
+      runConcurrently(spendsPostgres, postgresConcurrency, (index) => spend(credits, `run_${index}`)),
+    );
+    await storage.close();
+
+    await admin.query(`create table ${schema}.raw_balances (id int primary key, balance bigint not null)`);
+    const rawCount = 20_000;
+    await admin.query(`insert into ${schema}.raw_balances values (1, ${rawCount})`);
+    const pool = new pg.Pool({ connectionString: url, max: postgresConcurrency });
+    const rawSeconds = await timeIt(() =>
+      runConcurrently(rawCount, postgresConcurrency, async () => {
+        await pool.query({
+          name: "raw_spend",
+          text: `update ${schema}.raw_balances set balance = balance - 1 where id = 1 and balance >= 1`,
+        });
+      }),
+    );
+    await pool.end();
+    const ours = perSecond(spendsPostgres, seconds);
+    const baseline = perSecond(rawCount, rawSeconds);
+    return {
+      operation: `credit spend, PostgreSQL (one hot balance, ${postgresConcurrency} concurrent)`,
+      billhook: formatRate(ours, "spends/s"),
+      baselineName: "conditional UPDATE, autocommit",
+      baseline: formatRate(baseline, "updates/s"),
+      ratio: ratio(ours, baseline),
+    };
+  } finally {
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  }
+}
