@@ -26,6 +26,8 @@ export interface ProviderDriver {
   cancelAtPeriodEnd(customerId: string): Promise<Date>;
   /** Makes every future charge of the customer fail. */
   declineFutureCharges(customerId: string): Promise<void>;
+  /** Refunds the customer's most recent one-time payment in full, at the provider. */
+  refundLatestPurchase(customerId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,15 @@ export async function startPolarDriver(seed: string): Promise<ProviderDriver> {
         card: "4000000000000002",
       });
     },
+    refundLatestPurchase: async (customerId) => {
+      const orders = await polar.orders.list({ externalCustomerId: customerId, limit: 100 });
+      const order = orders.result.items.find((candidate) => candidate.billingReason === "purchase")!;
+      await polar.refunds.create({
+        orderId: order.id,
+        reason: "customer_request",
+        amount: order.refundableAmount,
+      });
+    },
     close: () => emulator.close(),
   };
 }
@@ -123,6 +134,12 @@ export async function startStripeDriver(seed: string): Promise<ProviderDriver> {
       await emulatorJson(emulator.url, `/_emulator/customers/${customer.id}/card`, {
         card: "4000000000000341",
       });
+    },
+    refundLatestPurchase: async (customerId) => {
+      const customer = await customerOf(customerId);
+      const intents = await stripe.paymentIntents.list({ customer: customer.id, limit: 100 });
+      const paid = intents.data.find((intent) => intent.status === "succeeded")!;
+      await stripe.refunds.create({ payment_intent: paid.id });
     },
     close: () => emulator.close(),
   };

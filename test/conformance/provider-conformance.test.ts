@@ -64,6 +64,17 @@ for (const [providerName, startDriver] of drivers) {
         expect((await harness.billhook.ledger.verify()).ok).toBe(true);
       });
 
+      it("reverses a refunded one-time unlock: access ends and revenue is reversed", async () => {
+        const customerId = customer();
+        await harness.buy(customerId, "reports_pack");
+        const before = await harness.billhook.ledger.balanceOf(revenue);
+        await harness.driver.refundLatestPurchase(customerId);
+        await harness.settle();
+        expect((await harness.check(customerId, "reports")).allowed).toBe(false);
+        expect((await harness.billhook.ledger.balanceOf(revenue)) - before).toBe(4900);
+        expect((await harness.billhook.ledger.verify()).ok).toBe(true);
+      });
+
       it("grants nothing for a declined card", async () => {
         const customerId = customer();
         const answer = await harness.buy(customerId, "pro", harness.driver.cards.declined);

@@ -126,20 +126,23 @@ export class Billing {
   }
 
   async #applyOrder(stores: BillingStores, provider: string, incoming: ProviderOrder): Promise<ApplyOutcome> {
-    if (!incoming.externalCustomerId) {
+    const held = await stores.billing.findOrder(incoming.providerOrderId);
+    // A later description may not name the customer (Stripe's charge.refunded): the held order does.
+    const customerId = incoming.externalCustomerId ?? held?.customerId ?? null;
+    if (!customerId) {
       this.#logger.warn({ order: incoming.providerOrderId }, "order has no external customer id");
       return "ignored";
     }
     const catalogKey =
       incoming.catalogKey ??
+      held?.catalogKey ??
       (incoming.providerProductId
         ? await stores.billing.catalogKeyOf(provider, incoming.providerProductId)
         : null);
-    const held = await stores.billing.findOrder(incoming.providerOrderId);
     const record: OrderRecord = {
       providerOrderId: incoming.providerOrderId,
       provider,
-      customerId: incoming.externalCustomerId,
+      customerId,
       catalogKey,
       providerSubscriptionId: incoming.providerSubscriptionId,
       status: incoming.status,
