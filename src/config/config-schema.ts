@@ -267,6 +267,7 @@ export const environmentSchema = z.object({
   POLAR_ENVIRONMENT: z.enum(["sandbox", "production"]).optional(),
   POLAR_API_URL: z.url().optional(),
   STRIPE_SECRET_KEY: optionalText,
+  STRIPE_API_URL: z.url().optional(),
   STRIPE_WEBHOOK_SECRET: optionalText,
 });
 

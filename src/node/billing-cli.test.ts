@@ -73,4 +73,31 @@ describe("billhook catalog / doctor / reconcile against the Polar emulator", () 
     expect((await cli("webhooks", "list")).code).toBe(0);
     expect((await cli("webhooks", "replay", "--failed")).out).toBe("Replayed 0 deliveries.");
   });
+
+  it("pushes the catalog to Stripe once, and refuses two providers at once", async () => {
+    const { startStripeEmulator } = await import("../emulators/stripe/index.js");
+    const stripe = await startStripeEmulator({ seed: "cli" });
+    const saved = { ...process.env };
+    try {
+      delete process.env.POLAR_ACCESS_TOKEN;
+      delete process.env.POLAR_API_URL;
+      Object.assign(process.env, {
+        DATABASE_URL: join(directory, "stripe-cli.db"),
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_API_URL: stripe.url,
+      });
+      const first = await cli("catalog", "push");
+      expect(first.code, first.error).toBe(0);
+      const second = await cli("catalog", "push");
+      expect(second.out.split("\n").every((line) => line.startsWith("unchanged"))).toBe(true);
+
+      process.env.POLAR_ACCESS_TOKEN = "polar_oat_x";
+      const both = await cli("catalog", "diff");
+      expect(both.code).toBe(1);
+      expect(both.error).toContain("POLAR_ACCESS_TOKEN and STRIPE_SECRET_KEY are both set");
+    } finally {
+      process.env = saved;
+      await stripe.close();
+    }
+  });
 });

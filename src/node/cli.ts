@@ -117,7 +117,11 @@ async function serveCommand(args: string[], output: CliOutput): Promise<number> 
     host: values.host ?? environment.HOST,
   });
   const origin = environment.PUBLIC_ORIGIN?.replace(/\/$/, "");
-  const worker = startWorker(billhook, origin ? { webhookUrl: `${origin}/v1/webhooks/polar` } : {});
+  const provider = billhook.provider?.name;
+  const worker = startWorker(
+    billhook,
+    origin && provider ? { webhookUrl: `${origin}/v1/webhooks/${provider}` } : {},
+  );
   output.out(`Billhook listening on ${server.url} (database: ${databaseDescription})`);
   await untilSignal();
   worker.stop();

@@ -16,7 +16,7 @@ interface CheckOutcome {
 export async function doctorCommand(billhook: Billhook, output: CliOutput): Promise<number> {
   const environment = billhook.config.environment;
   const webhookUrl = environment.PUBLIC_ORIGIN
-    ? `${environment.PUBLIC_ORIGIN.replace(/\/$/, "")}/v1/webhooks/polar`
+    ? `${environment.PUBLIC_ORIGIN.replace(/\/$/, "")}/v1/webhooks/${billhook.provider?.name ?? "polar"}`
     : null;
   const checks: Array<() => Promise<CheckOutcome>> = [
     async () => {

@@ -1,9 +1,17 @@
 import type { Environment } from "../config/index.js";
+import { BillhookError, systemClock } from "../kernel/index.js";
 import type { BillingProvider } from "../modules/provider/index.js";
 import { PolarProvider } from "../providers/polar/polar-provider.js";
+import { StripeProvider } from "../providers/stripe/stripe-provider.js";
 
 /** The provider the environment configures, or null when none is (selling is then unavailable). */
 export function providerFromEnvironment(environment: Environment): BillingProvider | null {
+  if (environment.POLAR_ACCESS_TOKEN && environment.STRIPE_SECRET_KEY) {
+    throw new BillhookError(
+      "CONFIG_INVALID",
+      "Invalid configuration:\n  environment: POLAR_ACCESS_TOKEN and STRIPE_SECRET_KEY are both set; one engine sells through one provider.",
+    );
+  }
   if (environment.POLAR_ACCESS_TOKEN) {
     return new PolarProvider({
       accessToken: environment.POLAR_ACCESS_TOKEN,
@@ -11,6 +19,14 @@ export function providerFromEnvironment(environment: Environment): BillingProvid
       ...(environment.POLAR_ENVIRONMENT ? { environment: environment.POLAR_ENVIRONMENT } : {}),
       ...(environment.POLAR_API_URL ? { serverUrl: environment.POLAR_API_URL } : {}),
       ...(environment.POLAR_ORGANIZATION_ID ? { organizationId: environment.POLAR_ORGANIZATION_ID } : {}),
+    });
+  }
+  if (environment.STRIPE_SECRET_KEY) {
+    return new StripeProvider({
+      secretKey: environment.STRIPE_SECRET_KEY,
+      webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
+      clock: systemClock,
+      ...(environment.STRIPE_API_URL ? { apiUrl: environment.STRIPE_API_URL } : {}),
     });
   }
   return null;

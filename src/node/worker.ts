@@ -16,10 +16,15 @@ export interface WorkerOptions {
 }
 
 const purgeIntervalMs = 10 * 60 * 1000;
+/** Expired grants and holds are also settled whenever their balance is touched; this covers the rest. */
+const creditSweepIntervalMs = 60 * 1000;
+/** Monthly allowances of yearly plans arrive between provider events; hourly is well within a day. */
+const allowanceIntervalMs = 60 * 60 * 1000;
 
 /**
  * Background jobs, each safe to run on several instances at once: processing (and retrying) webhook
- * deliveries, reconciling with the provider, and purging expired idempotency records.
+ * deliveries, reconciling with the provider, settling expired credit grants and holds, granting monthly
+ * allowances, and purging expired idempotency records.
  */
 export function startWorker(billhook: Billhook, options: WorkerOptions = {}): WorkerHandle {
   const failed = (job: string) => (error: unknown) =>
@@ -42,8 +47,12 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
     if (billhook.provider)
       await billhook.reconciler.run(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
   };
+  const sweepCredits = () => billhook.credits.sweep();
+  const refreshAllowances = () => billhook.billing.refreshAllAllowances(billhook.storage);
   const timers = [
     setInterval(() => purge().catch(failed("purge")), purgeIntervalMs),
+    setInterval(() => sweepCredits().catch(failed("credits")), creditSweepIntervalMs),
+    setInterval(() => refreshAllowances().catch(failed("allowances")), allowanceIntervalMs),
     setInterval(
       () => billhook.webhooks.drain().catch(failed("webhooks")),
       options.webhookIntervalMs ?? 2_000,
@@ -57,6 +66,8 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
     runOnce: async () => {
       await billhook.webhooks.drain();
       await reconcile();
+      await sweepCredits();
+      await refreshAllowances();
       await purge();
     },
     stop: () => {

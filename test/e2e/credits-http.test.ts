@@ -98,7 +98,7 @@ describeEachDialect("credits over HTTP", (fixture) => {
     customerId = `h_${randomBase62(8)}`;
     await grant(5);
     const check = (units: number) =>
-      call("GET", `/v1/credits/check?customerId=${customerId}&feature=generate&units=${units}`);
+      call("GET", `/v1/entitlements/check?customerId=${customerId}&feature=generate&units=${units}`);
     expect((await check(5)).body).toMatchObject({ allowed: true, code: "ALLOWED", balance: 5 });
     expect((await check(6)).body).toMatchObject({ allowed: false, code: "INSUFFICIENT_CREDITS", balance: 5 });
   });

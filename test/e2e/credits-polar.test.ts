@@ -97,9 +97,12 @@ describeEachDialect("credit packs through Polar, end to end", (fixture) => {
       required: 1,
       buyUrl: "https://app.example.com/credits?type=images",
     });
-    const check = await harness.api(`/v1/credits/check?customerId=${customerId}&feature=generate&units=1`, {
-      key: harness.serverKey,
-    });
+    const check = await harness.api(
+      `/v1/entitlements/check?customerId=${customerId}&feature=generate&units=1`,
+      {
+        key: harness.serverKey,
+      },
+    );
     expect(await check.json()).toMatchObject({ allowed: false, code: "INSUFFICIENT_CREDITS", balance: 0 });
   });
 

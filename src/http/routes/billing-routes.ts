@@ -10,13 +10,23 @@ const tags = ["Billing"];
 const checkResultSchema = z
   .object({
     allowed: z.boolean(),
-    code: z.enum(["ALLOWED", "SUBSCRIPTION_REQUIRED"]),
+    code: z.enum(["ALLOWED", "SUBSCRIPTION_REQUIRED", "INSUFFICIENT_CREDITS"]),
     feature: z.string(),
     customerId: z.string(),
     grantedBy: z.object({ catalogKey: z.string(), sourceKind: z.string(), sourceId: z.string() }).nullable(),
     activeUntil: z.string().nullable(),
     upgradeProduct: z.string().nullable(),
     upgradeUrl: z.string().nullable(),
+    balance: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Credit-backed features: the available balance." }),
+    units: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Credit-backed features: the units asked for." }),
   })
   .openapi("CheckResult");
 
@@ -25,8 +35,15 @@ const checkRoute = createRoute(
     method: "get",
     path: "/v1/entitlements/check",
     tags,
-    summary: "May this customer use this feature? One indexed read; never calls the provider.",
-    request: { query: z.object({ customerId, feature: z.string().min(1).max(64) }) },
+    summary:
+      "May this customer use this feature (for `units`, when it is credit-backed)? Indexed reads; never calls the provider.",
+    request: {
+      query: z.object({
+        customerId,
+        feature: z.string().min(1).max(64),
+        units: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+      }),
+    },
     responses: {
       200: jsonResponse(checkResultSchema, "The answer (allowed or not)."),
       404: problemResponse("The catalog declares no such feature."),
@@ -200,7 +217,7 @@ export const billingRoutes = new OpenAPIHono<HttpEnv>()
     return c.json({ items }, 200);
   })
   .openapi(checkRoute, async (c) =>
-    c.json(await c.var.billhook.entitlements.check(c.req.valid("query")), 200),
+    c.json(await c.var.billhook.entitlements.checkUnits(c.req.valid("query")), 200),
   )
   .openapi(entitlementsRoute, async (c) => {
     const rows = await c.var.billhook.entitlements.listActive(c.req.valid("param").customerId);

@@ -240,38 +240,6 @@ const historyRoute = createRoute(
   }),
 );
 
-const checkRoute = createRoute(
-  secured("server", {
-    method: "get",
-    path: "/v1/credits/check",
-    tags,
-    summary: "`check` that understands credit-backed features: `units` is compared to the available balance.",
-    request: {
-      query: z.object({
-        customerId,
-        feature: z.string().min(1).max(64),
-        units: z.coerce.number().int().min(1).max(creditLimits.amountMax).optional(),
-      }),
-    },
-    responses: {
-      200: jsonResponse(
-        z.object({
-          allowed: z.boolean(),
-          code: z.enum(["ALLOWED", "SUBSCRIPTION_REQUIRED", "INSUFFICIENT_CREDITS"]),
-          feature: z.string(),
-          customerId: z.string(),
-          balance: z.number().int().optional(),
-          units: z.number().int().optional(),
-          upgradeUrl: z.string().nullable(),
-        }),
-        "The answer.",
-      ),
-      404: problemResponse("Unknown feature."),
-      ...problemResponses,
-    },
-  }),
-);
-
 export const creditRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(spendRoute, async (c) => c.json(await c.var.billhook.credits.spend(c.req.valid("json")), 200))
   .openapi(holdRoute, async (c) => c.json(await c.var.billhook.credits.hold(c.req.valid("json")), 201))
@@ -308,7 +276,4 @@ export const creditRoutes = new OpenAPIHono<HttpEnv>()
       ...(before ? { before } : {}),
     });
     return c.json(page, 200);
-  })
-  .openapi(checkRoute, async (c) =>
-    c.json(await c.var.billhook.entitlements.checkUnits(c.req.valid("query")), 200),
-  );
+  });

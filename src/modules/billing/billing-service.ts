@@ -1,4 +1,4 @@
-import type { Clock, Logger } from "../../kernel/index.js";
+import type { Clock, Logger, StoreAccess } from "../../kernel/index.js";
 import type { Catalog } from "../catalog/index.js";
 import type { CreditStores, Credits } from "../credits/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
@@ -123,6 +123,21 @@ export class Billing {
       }
       return granted;
     });
+  }
+
+  /** Refreshes allowances of every customer with a live subscription, in pages; the worker runs it. */
+  async refreshAllAllowances(access: StoreAccess<BillingStores>): Promise<number> {
+    if (!this.#credits) return 0;
+    let granted = 0;
+    for (let after: string | null = null; ; ) {
+      const cursor: string | null = after;
+      const customers: string[] = await access.read((stores) =>
+        stores.billing.listCustomersWithLiveSubscriptions(cursor, 500),
+      );
+      for (const customerId of customers) granted += await this.refreshAllowances(access, customerId);
+      if (customers.length < 500) return granted;
+      after = customers.at(-1) ?? null;
+    }
   }
 
   async #applyOrder(stores: BillingStores, provider: string, incoming: ProviderOrder): Promise<ApplyOutcome> {

@@ -4,6 +4,8 @@ export interface BillingStore {
   findSubscription(providerSubscriptionId: string): Promise<SubscriptionRecord | null>;
   saveSubscription(record: SubscriptionRecord, updatedAtMs: number): Promise<void>;
   listSubscriptionsOf(customerId: string): Promise<SubscriptionRecord[]>;
+  /** Customers with a trialing, active or past-due subscription, in id order after `afterCustomerId`. */
+  listCustomersWithLiveSubscriptions(afterCustomerId: string | null, limit: number): Promise<string[]>;
   findOrder(providerOrderId: string): Promise<OrderRecord | null>;
   saveOrder(record: OrderRecord, updatedAtMs: number): Promise<void>;
   listOrdersOf(customerId: string): Promise<OrderRecord[]>;

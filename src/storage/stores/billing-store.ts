@@ -51,6 +51,18 @@ export class KyselyBillingStore implements BillingStore {
     return rows.map(toSubscription);
   }
 
+  async listCustomersWithLiveSubscriptions(afterCustomerId: string | null, limit: number): Promise<string[]> {
+    let query = this.#db
+      .selectFrom("subscriptions")
+      .select("customer_id")
+      .distinct()
+      .where("status", "in", ["trialing", "active", "past_due"])
+      .orderBy("customer_id")
+      .limit(limit);
+    if (afterCustomerId !== null) query = query.where("customer_id", ">", afterCustomerId);
+    return (await query.execute()).map((row) => row.customer_id);
+  }
+
   async findOrder(providerOrderId: string): Promise<OrderRecord | null> {
     const row = await this.#db
       .selectFrom("orders")
