@@ -84,41 +84,48 @@ describe("billhook CLI", () => {
 });
 
 describe("billhook dev (the Quick start)", () => {
-  it("serves a fresh SQLite file with the Polar emulator: paying the printed checkout flips check", async () => {
-    const directory = mkdtempSync(join(tmpdir(), "billhook-dev-"));
-    const cliMain = resolve("src/node/cli-main.ts");
-    const child = spawn(resolve("node_modules/.bin/tsx"), [cliMain, "dev", "--port", "0"], {
-      cwd: directory,
-      env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    try {
-      let printed = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        printed += chunk.toString();
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        printed += chunk.toString();
-      });
-      const deadline = Date.now() + 20_000;
-      // The process may also die (bad install, port taken): stop waiting then and show what it said.
-      while (!/then check: /.test(printed) && child.exitCode === null && Date.now() < deadline) {
-        await new Promise((done) => setTimeout(done, 50));
+  it.each(["polar", "stripe"])(
+    "serves a fresh SQLite file with the %s emulator: paying the printed checkout flips check",
+    async (provider) => {
+      const directory = mkdtempSync(join(tmpdir(), "billhook-dev-"));
+      const cliMain = resolve("src/node/cli-main.ts");
+      const child = spawn(
+        resolve("node_modules/.bin/tsx"),
+        [cliMain, "dev", "--port", "0", "--provider", provider],
+        {
+          cwd: directory,
+          env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "silent" },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      try {
+        let printed = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          printed += chunk.toString();
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+          printed += chunk.toString();
+        });
+        const deadline = Date.now() + 20_000;
+        // The process may also die (bad install, port taken): stop waiting then and show what it said.
+        while (!/then check: /.test(printed) && child.exitCode === null && Date.now() < deadline) {
+          await new Promise((done) => setTimeout(done, 50));
+        }
+        const url = /listening on (http:\/\/[^\s]+)/.exec(printed)?.[1];
+        const key = /demo API key: +(bh_sk_\w+)/.exec(printed)?.[1];
+        expect(url, printed).toBeDefined();
+        expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+        const accounts = await fetch(`${url}/v1/ledger/accounts`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(accounts.status).toBe(200);
+      } finally {
+        if (child.exitCode === null) {
+          child.kill("SIGTERM");
+          await new Promise((done) => child.once("exit", done));
+        }
+        rmSync(directory, { recursive: true, force: true });
       }
-      const url = /listening on (http:\/\/[^\s]+)/.exec(printed)?.[1];
-      const key = /demo API key: +(bh_sk_\w+)/.exec(printed)?.[1];
-      expect(url, printed).toBeDefined();
-      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
-      const accounts = await fetch(`${url}/v1/ledger/accounts`, {
-        headers: { authorization: `Bearer ${key}` },
-      });
-      expect(accounts.status).toBe(200);
-    } finally {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((done) => child.once("exit", done));
-      }
-      rmSync(directory, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
