@@ -1,33 +1,21 @@
-import { BillhookError, type Clock, NotFoundError, newId, type StoreAccess } from "../../kernel/index.js";
+import type { Clock, StoreAccess } from "../../kernel/index.js";
 import { type Catalog, type CatalogEntry, defaultCreditPriority } from "../catalog/index.js";
-import type { Ledger, MetadataValue } from "../ledger/index.js";
+import type { Ledger } from "../ledger/index.js";
 import { type AllowanceSubscription, applyAllowances } from "./allowance-credits.js";
 import { creditAccount, moveCredits } from "./credit-accounts.js";
 import { CreditBook, type CreditStores, creditTransactionId } from "./credit-book.js";
-import {
-  checkAmount,
-  checkKey,
-  checkMetadata,
-  creditLimits,
-  refuseIssues,
-  unknownCreditType,
-} from "./credit-limits.js";
+import { CreditHolds } from "./credit-holds.js";
+import { checkAmount, checkKey, creditLimits, refuseIssues, unknownCreditType } from "./credit-limits.js";
 import { readBalance, readHistory } from "./credit-reads.js";
-import type { CreditBalance, CreditSettings, HoldRecord, HoldView } from "./credit-types.js";
+import {
+  availableOf,
+  checkSpend,
+  type HoldInput,
+  insufficientCredits,
+  type SpendInput,
+} from "./credit-rules.js";
+import type { CreditBalance, CreditSettings, HoldView } from "./credit-types.js";
 import { applyOrderCredits, type OrderCreditsInput } from "./order-credits.js";
-
-export interface SpendInput {
-  customerId: string;
-  type: string;
-  amount: number;
-  idempotencyKey: string;
-  metadata?: Record<string, MetadataValue>;
-}
-
-export interface HoldInput extends SpendInput {
-  /** How long the hold lasts before it is released on its own. */
-  expiresInSeconds?: number;
-}
 
 export interface GrantRequest {
   customerId: string;
@@ -59,8 +47,18 @@ export class Credits {
   readonly #catalog: Catalog;
   readonly #settings: CreditSettings;
 
+  readonly holds: CreditHolds;
+
   constructor(options: CreditsOptions) {
     this.book = new CreditBook(options.ledger);
+    this.holds = new CreditHolds({
+      access: options.access,
+      clock: options.clock,
+      book: this.book,
+      catalog: options.catalog,
+      settings: options.settings,
+      buyUrl: (type) => this.buyUrl(type),
+    });
     this.#access = options.access;
     this.#clock = options.clock;
     this.#catalog = options.catalog;
@@ -111,7 +109,7 @@ export class Credits {
         },
         nowMs,
       );
-      return { grantId, balance: await this.#available(stores, input.customerId, input.type), replayed };
+      return { grantId, balance: await availableOf(stores, input.customerId, input.type), replayed };
     });
   }
 
@@ -122,7 +120,7 @@ export class Credits {
    * const { balance } = await billhook.credits.spend({ customerId: "user_1", type: "images", amount: 1, idempotencyKey: "job_9" });
    */
   async spend(input: SpendInput): Promise<{ balance: number; replayed: boolean }> {
-    this.#checkSpend(input);
+    checkSpend(this.#catalog, input);
     const nowMs = this.#clock.now().getTime();
     return this.#access.transaction(async (stores) => {
       await this.book.settleDue(stores, input.customerId, input.type, nowMs);
@@ -134,10 +132,10 @@ export class Credits {
           metadata: { ...(input.metadata ?? {}), action: "spend", idempotencyKey: input.idempotencyKey },
           entries: moveCredits(input.customerId, input.type, "available", "spent", input.amount),
         },
-        (balance) => this.#insufficient(input, balance),
+        (balance) => insufficientCredits(input, balance, this.buyUrl(input.type)),
       );
       if (result.replayed) {
-        return { balance: await this.#available(stores, input.customerId, input.type), replayed: true };
+        return { balance: await availableOf(stores, input.customerId, input.type), replayed: true };
       }
       await this.book.burn(stores, input.customerId, input.type, input.amount);
       return {
@@ -148,132 +146,27 @@ export class Credits {
   }
 
   /** Reserves credits for a job; they are not spendable until the hold is committed or released. */
-  async hold(input: HoldInput): Promise<HoldView> {
-    this.#checkSpend(input);
-    const ttlSeconds = input.expiresInSeconds ?? creditLimits.holdTtlSecondsDefault;
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > creditLimits.holdTtlSecondsMax) {
-      refuseIssues([{ path: "expiresInSeconds", message: `must be 1 to ${creditLimits.holdTtlSecondsMax}` }]);
-    }
-    const nowMs = this.#clock.now().getTime();
-    return this.#access.transaction(async (stores) => {
-      await this.book.settleDue(stores, input.customerId, input.type, nowMs);
-      const result = await this.book.post(
-        stores,
-        {
-          id: creditTransactionId("hold", input.customerId, input.type, input.idempotencyKey),
-          description: `Held ${input.amount} ${input.type}`,
-          metadata: {
-            ...(input.metadata ?? {}),
-            action: "hold",
-            idempotencyKey: input.idempotencyKey,
-            ttlSeconds,
-          },
-          entries: moveCredits(input.customerId, input.type, "available", "held", input.amount),
-        },
-        (balance) => this.#insufficient(input, balance),
-      );
-      if (result.replayed) {
-        const held = await stores.credits.findHoldByKey(input.customerId, input.type, input.idempotencyKey);
-        if (!held) throw new Error(`hold ${input.idempotencyKey} was posted but is not stored`);
-        return this.#view(stores, held, true);
-      }
-      const allocations = await this.book.burn(stores, input.customerId, input.type, input.amount);
-      const hold: HoldRecord = {
-        id: newId("hold"),
-        customerId: input.customerId,
-        creditType: input.type,
-        idempotencyKey: input.idempotencyKey,
-        amountHeld: input.amount,
-        amountCommitted: null,
-        status: "held",
-        allocations,
-        metadata: input.metadata ?? {},
-        expiresAtMs: nowMs + ttlSeconds * 1000,
-        createdAtMs: nowMs,
-        settledAtMs: null,
-      };
-      await stores.credits.insertHold(hold);
-      return this.#view(stores, hold, false);
-    });
+  hold(input: HoldInput): Promise<HoldView> {
+    return this.holds.hold(input);
   }
 
   /** Spends `amount` (at most what is held) of a hold and returns the rest. Repeating it is a no-op. */
-  async commit(holdId: string, amount: number): Promise<HoldView> {
-    refuseIssues(checkAmount(amount, "amount", 0));
-    return this.#settle(holdId, (hold) => {
-      if (amount > hold.amountHeld) {
-        throw new BillhookError("COMMIT_EXCEEDS_HOLD", `Hold ${hold.id} holds only ${hold.amountHeld}.`, {
-          amountHeld: hold.amountHeld,
-          amount,
-        });
-      }
-      return {
-        to: "committed",
-        amount,
-        replays: (held) => held.status === "committed" && held.amountCommitted === amount,
-      };
-    });
+  commit(holdId: string, amount: number): Promise<HoldView> {
+    return this.holds.commit(holdId, amount);
   }
 
   /** Returns every held credit. Repeating it is a no-op. */
-  async release(holdId: string): Promise<HoldView> {
-    return this.#settle(holdId, () => ({
-      to: "released",
-      amount: 0,
-      replays: (held) => held.status === "released",
-    }));
+  release(holdId: string): Promise<HoldView> {
+    return this.holds.release(holdId);
   }
 
-  /**
-   * Reports the job failed: an open hold is released; a committed one is refunded once when the
-   * `refundOnFailure` setting is on (otherwise it stays committed).
-   */
-  async fail(holdId: string): Promise<HoldView> {
-    const nowMs = this.#clock.now().getTime();
-    return this.#access.transaction(async (stores) => {
-      const hold = await this.#findHold(stores, holdId);
-      await this.book.settleDue(stores, hold.customerId, hold.creditType, nowMs);
-      const current = (await stores.credits.findHold(holdId))!;
-      if (current.status === "held") {
-        await this.book.settleHold(stores, current, "failed", 0, nowMs);
-      } else if (current.status === "committed" && this.#settings.refundOnFailure) {
-        await this.book.refundHold(stores, current, nowMs);
-      }
-      const after = (await stores.credits.findHold(holdId))!;
-      return this.#view(stores, after, after.status === current.status);
-    });
+  /** Reports the job failed: released, or refunded once when `refundOnFailure` is on. */
+  fail(holdId: string): Promise<HoldView> {
+    return this.holds.fail(holdId);
   }
 
-  async #settle(
-    holdId: string,
-    decide: (hold: HoldRecord) => {
-      to: "committed" | "released";
-      amount: number;
-      replays: (hold: HoldRecord) => boolean;
-    },
-  ): Promise<HoldView> {
-    const nowMs = this.#clock.now().getTime();
-    return this.#access.transaction(async (stores) => {
-      const found = await this.#findHold(stores, holdId);
-      await this.book.settleDue(stores, found.customerId, found.creditType, nowMs);
-      const hold = (await stores.credits.findHold(holdId))!;
-      const decision = decide(hold);
-      if (hold.status !== "held") {
-        if (decision.replays(hold)) return this.#view(stores, hold, true);
-        throw new BillhookError("HOLD_NOT_ACTIVE", `Hold ${hold.id} is ${hold.status}.`, {
-          status: hold.status,
-        });
-      }
-      const settled = await this.book.settleHold(stores, hold, decision.to, decision.amount, nowMs);
-      if (!settled) throw new BillhookError("HOLD_NOT_ACTIVE", `Hold ${hold.id} was settled meanwhile.`);
-      return this.#view(stores, (await stores.credits.findHold(holdId))!, false);
-    });
-  }
-
-  async getHold(holdId: string): Promise<HoldView> {
-    return this.#access.read(async (stores) =>
-      this.#view(stores, await this.#findHold(stores, holdId), false),
-    );
+  getHold(holdId: string): Promise<HoldView> {
+    return this.holds.get(holdId);
   }
 
   /** Expires lapsed grants and releases expired holds everywhere; what the worker runs. */
@@ -348,57 +241,8 @@ export class Credits {
     if (due) await this.#access.transaction((stores) => this.book.settleDue(stores, customerId, type, nowMs));
   }
 
-  async #findHold(stores: CreditStores, holdId: string): Promise<HoldRecord> {
-    const hold = await stores.credits.findHold(holdId);
-    if (!hold) throw new NotFoundError("Credit hold", holdId);
-    return hold;
-  }
-
-  async #view(stores: CreditStores, hold: HoldRecord, replayed: boolean): Promise<HoldView> {
-    return {
-      id: hold.id,
-      customerId: hold.customerId,
-      type: hold.creditType,
-      status: hold.status,
-      amountHeld: hold.amountHeld,
-      amountCommitted: hold.amountCommitted,
-      expiresAt: new Date(hold.expiresAtMs).toISOString(),
-      balance: await this.#available(stores, hold.customerId, hold.creditType),
-      replayed,
-    };
-  }
-
-  async #available(stores: CreditStores, customerId: string, type: string): Promise<number> {
-    const [available] = await stores.credits.balancesOf([creditAccount("available", customerId, type)]);
-    return available!;
-  }
-
-  #checkSpend(input: SpendInput): void {
-    this.#requireType(input.type);
-    refuseIssues([
-      ...checkAmount(input.amount),
-      ...checkKey(input.idempotencyKey, "idempotencyKey", creditLimits.idempotencyKeyLengthMax),
-      ...checkKey(input.customerId, "customerId", creditLimits.customerIdLengthMax),
-      ...checkMetadata(input.metadata),
-    ]);
-  }
-
   #requireType(type: string): void {
     if (!this.#catalog.findCreditType(type)) throw unknownCreditType(type);
-  }
-
-  #insufficient(input: SpendInput, balance: number): BillhookError {
-    return new BillhookError(
-      "INSUFFICIENT_CREDITS",
-      `Not enough ${input.type}: ${balance} available, ${input.amount} required.`,
-      {
-        customerId: input.customerId,
-        type: input.type,
-        balance,
-        required: input.amount,
-        buyUrl: this.buyUrl(input.type),
-      },
-    );
   }
 
   buyUrl(type: string): string | null {

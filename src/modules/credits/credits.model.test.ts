@@ -8,7 +8,8 @@ import { Catalog } from "../catalog/index.js";
 import { Ledger } from "../ledger/index.js";
 import { creditAccount, moveCredits } from "./credit-accounts.js";
 import { creditTransactionId } from "./credit-book.js";
-import { Credits, type SpendInput } from "./credits-service.js";
+import type { SpendInput } from "./credit-rules.js";
+import { Credits } from "./credits-service.js";
 
 const clientCount = 50;
 const operationsPerRun = 2_500;
