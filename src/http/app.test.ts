@@ -40,7 +40,8 @@ describe("HTTP app", () => {
       undefined,
       "Bearer ",
       "Bearer not-a-key",
-      `Bearer ${adminKey.slice(0, -1)}x`,
+      // The real key with its last character changed (to one it surely is not).
+      `Bearer ${adminKey.slice(0, -1)}${adminKey.endsWith("x") ? "y" : "x"}`,
       `Basic ${adminKey}`,
       `Bearer ${revoked.secret}`,
     ];

@@ -1,6 +1,10 @@
 import { Polar } from "@polar-sh/sdk";
 import Stripe from "stripe";
-import { ALL_EMITTED_EVENT_TYPES, startPolarEmulator } from "../emulators/polar/index.js";
+import {
+  ALL_EMITTED_EVENT_TYPES,
+  type RunningPolarEmulator,
+  startPolarEmulator,
+} from "../emulators/polar/index.js";
 import { startStripeEmulator } from "../emulators/stripe/index.js";
 import type { Clock } from "../kernel/index.js";
 import type { BillingProvider } from "../modules/provider/index.js";
@@ -17,7 +21,7 @@ export interface ProviderDriver {
   cards: { good: string; declined: string; declinesRenewals: string };
   clock: Clock & { advance(seconds: number): Date };
   /** Registers our webhook URL at the emulator and returns a provider adapter wired to it. */
-  connect(webhookUrl: string): BillingProvider;
+  connect(webhookUrl: string): { provider: BillingProvider; webhookSecret: string };
   idle(): Promise<void>;
   setFaults(settings: Record<string, number>): Promise<void>;
   firedFaults(): Promise<Record<string, number>>;
@@ -41,22 +45,30 @@ async function emulatorJson(url: string, path: string, body?: unknown): Promise<
   return (await response.json()) as Record<string, unknown>;
 }
 
-export async function startPolarDriver(seed: string): Promise<ProviderDriver> {
+export interface PolarDriver extends ProviderDriver {
+  emulator: RunningPolarEmulator;
+  polar: Polar;
+}
+
+export async function startPolarDriver(seed: string): Promise<PolarDriver> {
   const emulator = await startPolarEmulator({ seed, deliverySpeedFactor: 10_000 });
   const polar = new Polar({ accessToken: emulator.token, serverURL: emulator.url });
   const subscriptionOf = async (customerId: string) =>
     (await polar.subscriptions.list({ externalCustomerId: customerId })).result.items[0]!;
   return {
+    emulator,
+    polar,
     name: "polar",
     cards: { good: "4242424242424242", declined: "4000000000000002", declinesRenewals: "4000000000000002" },
     clock: emulator.clock,
     connect: (webhookUrl) => {
       const endpoint = emulator.webhooks.createEndpoint(webhookUrl, { events: ALL_EMITTED_EVENT_TYPES });
-      return new PolarProvider({
+      const provider = new PolarProvider({
         accessToken: emulator.token,
         serverUrl: emulator.url,
         webhookSecret: endpoint.secret,
       });
+      return { provider, webhookSecret: endpoint.secret };
     },
     idle: () => emulator.webhooks.idle(),
     setFaults: async (settings) => {
@@ -109,12 +121,13 @@ export async function startStripeDriver(seed: string): Promise<ProviderDriver> {
     clock: emulator.clock,
     connect: (webhookUrl) => {
       const endpoint = emulator.webhooks.createEndpoint(webhookUrl);
-      return new StripeProvider({
+      const provider = new StripeProvider({
         secretKey: emulator.secretKey,
         apiUrl: emulator.url,
         webhookSecret: endpoint.secret,
         clock: emulator.clock,
       });
+      return { provider, webhookSecret: endpoint.secret };
     },
     idle: () => emulator.webhooks.idle(),
     setFaults: async (settings) => {

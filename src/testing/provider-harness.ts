@@ -28,13 +28,18 @@ export const conformanceCatalog = {
   },
 } as const;
 
-export interface ProviderHarness {
-  driver: ProviderDriver;
+export interface ProviderHarness<Driver extends ProviderDriver = ProviderDriver> {
+  driver: Driver;
   billhook: Billhook;
   server: RunningServer;
+  adminKey: string;
   serverKey: string;
+  /** The secret the emulator signs our webhooks with (to forge or sign deliveries in tests). */
+  webhookSecret: string;
   api(path: string, init?: RequestInit & { key?: string; json?: unknown }): Promise<Response>;
   settle(): Promise<void>;
+  /** Pays a checkout on the emulator's hosted page, posting its form as a person would. */
+  payHosted(checkoutUrl: string, card: string, amount?: string): Promise<Response>;
   /** Starts a checkout over our API and pays it on the emulator's hosted page; returns the page's answer. */
   buy(customerId: string, product: string, card?: string): Promise<Response>;
   advanceDays(days: number): Promise<void>;
@@ -43,16 +48,19 @@ export interface ProviderHarness {
 }
 
 /** Billhook over real HTTP with a provider emulator sending it signed webhooks. */
-export async function startProviderHarness(
+export async function startProviderHarness<Driver extends ProviderDriver>(
   storage: Storage,
-  driver: ProviderDriver,
-  settings: Record<string, unknown> = {},
-): Promise<ProviderHarness> {
+  driver: Driver,
+  options: { settings?: Record<string, unknown>; catalog?: Record<string, unknown> } = {},
+): Promise<ProviderHarness<Driver>> {
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
   const server = await listen((request) => handler(request), { port: 0, host: "127.0.0.1" });
-  const provider = driver.connect(`${server.url}/v1/webhooks/${driver.name}`);
-  const config = resolveConfig({}, { ...conformanceCatalog, settings });
+  const { provider, webhookSecret } = driver.connect(`${server.url}/v1/webhooks/${driver.name}`);
+  const config = resolveConfig(
+    {},
+    { catalog: options.catalog ?? conformanceCatalog.catalog, settings: options.settings ?? {} },
+  );
   const billhook = createBillhook({
     storage,
     config,
@@ -75,13 +83,27 @@ export async function startProviderHarness(
       await billhook.webhooks.drain();
     }
   };
+  const payHosted = (checkoutUrl: string, card: string, amount?: string) =>
+    fetch(checkoutUrl, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        card,
+        email: "buyer@example.com",
+        ...(amount ? { amount } : {}),
+      }).toString(),
+    });
   return {
     driver,
     billhook,
     server,
+    adminKey,
     serverKey,
+    webhookSecret,
     api,
     settle,
+    payHosted,
     buy: async (customerId, product, card = driver.cards.good) => {
       const created = await api("/v1/checkouts", {
         method: "POST",
@@ -95,12 +117,7 @@ export async function startProviderHarness(
       });
       if (created.status !== 201) throw new Error(`checkout: ${created.status} ${await created.text()}`);
       const { url } = (await created.json()) as { url: string };
-      const paid = await fetch(url, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ card, email: `${customerId}@example.com` }).toString(),
-      });
+      const paid = await payHosted(url, card);
       await settle();
       return paid;
     },

@@ -23,9 +23,7 @@ for (const [providerName, startDriver] of drivers) {
         harness = await startProviderHarness(
           fixture.storage(),
           await startDriver(`conformance-${providerName}`),
-          {
-            pastDueGraceDays: 0,
-          },
+          { settings: { pastDueGraceDays: 0 } },
         );
         const pushed = await harness.api("/v1/catalog/push", { method: "POST" });
         expect(pushed.status).toBe(200);
