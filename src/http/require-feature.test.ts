@@ -47,6 +47,28 @@ describe("requireFeature middleware", () => {
     const allowed = await app.request("/export", { headers: { "x-user": "alice" } });
     expect(await allowed.text()).toBe("exported");
 
+    await storage.transaction((stores) =>
+      billhook.billing.apply(stores, "polar", {
+        kind: "subscription",
+        subscription: {
+          providerSubscriptionId: "sub_2",
+          externalCustomerId: "carol",
+          providerProductId: "prod_pro",
+          catalogKey: "pro",
+          status: "past_due",
+          cancelAtPeriodEnd: false,
+          currentPeriodStart: new Date(clock.now().getTime() - 40 * 86_400_000),
+          currentPeriodEnd: new Date(clock.now().getTime() - 10 * 86_400_000),
+          pastDueAt: new Date(clock.now().getTime() - 9 * 86_400_000),
+          endedAt: null,
+          modifiedAt: clock.now(),
+        },
+      }),
+    );
+    const overdue = await app.request("/export", { headers: { "x-user": "carol" } });
+    expect(overdue.status).toBe(402);
+    expect(await overdue.json()).toMatchObject({ code: "PAYMENT_REQUIRED" });
+
     const denied = await app.request("/export", { headers: { "x-user": "bob" } });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toMatchObject({

@@ -136,6 +136,7 @@ export interface EntitlementsTable {
   source_id: string;
   catalog_key: string;
   active_until_ms: number | null;
+  lapse_code: string | null;
   updated_at_ms: number;
 }
 

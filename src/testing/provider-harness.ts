@@ -43,7 +43,10 @@ export interface ProviderHarness<Driver extends ProviderDriver = ProviderDriver>
   /** Starts a checkout over our API and pays it on the emulator's hosted page; returns the page's answer. */
   buy(customerId: string, product: string, card?: string): Promise<Response>;
   advanceDays(days: number): Promise<void>;
-  check(customerId: string, feature: string): Promise<{ allowed: boolean; activeUntil: string | null }>;
+  check(
+    customerId: string,
+    feature: string,
+  ): Promise<{ allowed: boolean; code: string; activeUntil: string | null }>;
   close(): Promise<void>;
 }
 

@@ -60,14 +60,20 @@ describeEachDialect("billing on Polar under failure", (fixture) => {
       stores.billing.listSubscriptionsOf(customerId),
     );
     expect(subscription?.status).toBe("past_due");
-    expect((await harness.check(customerId, "export")).allowed).toBe(false);
+    expect(await harness.check(customerId, "export")).toMatchObject({
+      allowed: false,
+      code: "PAYMENT_REQUIRED",
+    });
 
     await harness.advanceDays(25);
     const [revoked] = await harness.billhook.storage.read((stores) =>
       stores.billing.listSubscriptionsOf(customerId),
     );
     expect(revoked?.status).toBe("unpaid");
-    expect((await harness.check(customerId, "export")).allowed).toBe(false);
+    expect(await harness.check(customerId, "export")).toMatchObject({
+      allowed: false,
+      code: "SUBSCRIPTION_REQUIRED",
+    });
     expect((await harness.billhook.ledger.verify()).ok).toBe(true);
   });
 

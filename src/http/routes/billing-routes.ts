@@ -10,7 +10,7 @@ const tags = ["Billing"];
 const checkResultSchema = z
   .object({
     allowed: z.boolean(),
-    code: z.enum(["ALLOWED", "SUBSCRIPTION_REQUIRED", "INSUFFICIENT_CREDITS"]),
+    code: z.enum(["ALLOWED", "PAYMENT_REQUIRED", "SUBSCRIPTION_REQUIRED", "INSUFFICIENT_CREDITS"]),
     feature: z.string(),
     customerId: z.string(),
     grantedBy: z.object({ catalogKey: z.string(), sourceKind: z.string(), sourceId: z.string() }).nullable(),

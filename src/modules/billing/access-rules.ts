@@ -5,7 +5,8 @@ import type { OrderRecord, SubscriptionRecord } from "./billing-types.js";
 /**
  * Access is derived from the whole subscription state, never from one flag:
  * - trialing / active: entitled; if canceled at period end, until that end.
- * - past_due: entitled for the grace period after the first failed payment, then not.
+ * - past_due: entitled for the grace period after the first failed payment, then not — kept as a
+ *   lapsed row so `check` can say that paying would restore access.
  * - canceled, unpaid, paused, incomplete, incomplete_expired: not entitled.
  */
 export function subscriptionAccessUntil(
@@ -20,9 +21,8 @@ export function subscriptionAccessUntil(
         untilMs: subscription.cancelAtPeriodEnd ? subscription.currentPeriodEndMs : null,
       };
     case "past_due": {
-      if (pastDueGraceMs <= 0) return { entitled: false, untilMs: null };
       const since = subscription.pastDueAtMs ?? subscription.providerModifiedAtMs;
-      return { entitled: true, untilMs: since + pastDueGraceMs };
+      return { entitled: pastDueGraceMs > 0, untilMs: since + Math.max(pastDueGraceMs, 0) };
     }
     default:
       return { entitled: false, untilMs: null };
@@ -35,7 +35,8 @@ export function subscriptionEntitlements(
   pastDueGraceMs: number,
 ): EntitlementRow[] {
   const access = subscriptionAccessUntil(subscription, pastDueGraceMs);
-  if (!entry || !access.entitled) return [];
+  const pastDue = subscription.status === "past_due";
+  if (!entry || (!access.entitled && !pastDue)) return [];
   return entry.features.map((featureKey) => ({
     customerId: subscription.customerId,
     featureKey,
@@ -43,6 +44,7 @@ export function subscriptionEntitlements(
     sourceId: subscription.providerSubscriptionId,
     catalogKey: entry.key,
     activeUntilMs: access.untilMs,
+    lapseCode: pastDue ? "PAYMENT_REQUIRED" : null,
   }));
 }
 
@@ -57,5 +59,6 @@ export function orderEntitlements(order: OrderRecord, entry: CatalogEntry | unde
     sourceId: order.providerOrderId,
     catalogKey: entry.key,
     activeUntilMs: null,
+    lapseCode: null,
   }));
 }

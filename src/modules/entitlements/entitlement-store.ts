@@ -6,6 +6,11 @@ export interface EntitlementRow {
   catalogKey: string;
   /** Access ends at this time; null when nothing but a provider event will end it. */
   activeUntilMs: number | null;
+  /**
+   * Why access ends at `activeUntilMs` when paying would restore it (`PAYMENT_REQUIRED` for a past-due
+   * subscription); null otherwise. Lets a denied `check` say 402 rather than 403.
+   */
+  lapseCode: "PAYMENT_REQUIRED" | null;
 }
 
 /** The projection `check` reads: one row per (customer, feature, source), kept by the billing module. */
@@ -18,4 +23,6 @@ export interface EntitlementStore {
   ): Promise<void>;
   /** Rows of this customer (and feature, if given) still active at `nowMs`. */
   findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]>;
+  /** Rows of this customer and feature that lapsed for a reason payment would cure. */
+  findLapsed(customerId: string, nowMs: number, featureKey: string): Promise<EntitlementRow[]>;
 }

@@ -8,8 +8,11 @@ export interface EntitlementStores {
 
 export interface CheckResult {
   allowed: boolean;
-  /** `ALLOWED`, or why not: `SUBSCRIPTION_REQUIRED` (nothing grants it). */
-  code: "ALLOWED" | "SUBSCRIPTION_REQUIRED";
+  /**
+   * `ALLOWED`, or why not: `PAYMENT_REQUIRED` (a subscription that grants it is past due: paying
+   * restores access) or `SUBSCRIPTION_REQUIRED` (nothing grants it).
+   */
+  code: "ALLOWED" | "PAYMENT_REQUIRED" | "SUBSCRIPTION_REQUIRED";
   feature: string;
   customerId: string;
   /** What grants the access, when allowed. */
@@ -76,6 +79,25 @@ export class Entitlements {
         customerId: input.customerId,
         grantedBy: { catalogKey: best.catalogKey, sourceKind: best.sourceKind, sourceId: best.sourceId },
         activeUntil: best.activeUntilMs === null ? null : new Date(best.activeUntilMs).toISOString(),
+        upgradeProduct: null,
+        upgradeUrl: null,
+      };
+    }
+    const lapsed = await this.#access.read((stores) =>
+      stores.entitlements.findLapsed(input.customerId, nowMs, input.feature),
+    );
+    if (lapsed[0]) {
+      return {
+        allowed: false,
+        code: "PAYMENT_REQUIRED",
+        feature: input.feature,
+        customerId: input.customerId,
+        grantedBy: {
+          catalogKey: lapsed[0].catalogKey,
+          sourceKind: lapsed[0].sourceKind,
+          sourceId: lapsed[0].sourceId,
+        },
+        activeUntil: null,
         upgradeProduct: null,
         upgradeUrl: null,
       };

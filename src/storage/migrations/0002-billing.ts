@@ -112,6 +112,7 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn("source_id", "text", (column) => column.notNull())
     .addColumn("catalog_key", "text", (column) => column.notNull())
     .addColumn("active_until_ms", "bigint")
+    .addColumn("lapse_code", "text")
     .addColumn("updated_at_ms", "bigint", (column) => column.notNull())
     .addPrimaryKeyConstraint("entitlements_pk", ["customer_id", "feature_key", "source_kind", "source_id"])
     .execute();

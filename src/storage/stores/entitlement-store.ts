@@ -31,6 +31,7 @@ export class KyselyEntitlementStore implements EntitlementStore {
           source_id: row.sourceId,
           catalog_key: row.catalogKey,
           active_until_ms: row.activeUntilMs,
+          lapse_code: row.lapseCode,
           updated_at_ms: updatedAtMs,
         })),
       )
@@ -46,6 +47,18 @@ export class KyselyEntitlementStore implements EntitlementStore {
     if (featureKey !== undefined) query = query.where("feature_key", "=", featureKey);
     return (await query.execute()).map(toRow);
   }
+
+  async findLapsed(customerId: string, nowMs: number, featureKey: string): Promise<EntitlementRow[]> {
+    const rows = await this.#db
+      .selectFrom("entitlements")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .where("feature_key", "=", featureKey)
+      .where("lapse_code", "is not", null)
+      .where("active_until_ms", "<=", nowMs)
+      .execute();
+    return rows.map(toRow);
+  }
 }
 
 function toRow(row: EntitlementsTable): EntitlementRow {
@@ -56,5 +69,6 @@ function toRow(row: EntitlementsTable): EntitlementRow {
     sourceId: row.source_id,
     catalogKey: row.catalog_key,
     activeUntilMs: row.active_until_ms,
+    lapseCode: row.lapse_code === "PAYMENT_REQUIRED" ? "PAYMENT_REQUIRED" : null,
   };
 }
