@@ -10,6 +10,7 @@ import { Entitlements } from "./modules/entitlements/index.js";
 import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/index.js";
 import { Ledger } from "./modules/ledger/index.js";
 import type { BillingProvider } from "./modules/provider/index.js";
+import { CustomerEvents } from "./modules/realtime/index.js";
 import { WebhookInbox } from "./modules/webhooks/index.js";
 import type { Storage, Stores } from "./storage/index.js";
 
@@ -39,6 +40,7 @@ export interface Billhook {
   readonly entitlements: Entitlements;
   readonly billing: Billing;
   readonly credits: Credits;
+  readonly events: CustomerEvents;
   readonly webhooks: WebhookInbox<Stores>;
   readonly reconciler: Reconciler;
   close(): Promise<void>;
@@ -72,6 +74,9 @@ export function createBillhook(options: BillhookOptions): Billhook {
     pastDueGraceMs: config.pastDueGraceMs,
     credits,
   });
+  const entitlements = new Entitlements(storage, clock, catalog, config.upgradeUrl, (customerId, type) =>
+    credits.available(customerId, type),
+  );
   const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
   return {
     storage,
@@ -89,11 +94,10 @@ export function createBillhook(options: BillhookOptions): Billhook {
     catalogSync,
     customers,
     checkouts,
-    entitlements: new Entitlements(storage, clock, catalog, config.upgradeUrl, (customerId, type) =>
-      credits.available(customerId, type),
-    ),
+    entitlements,
     billing,
     credits,
+    events: new CustomerEvents({ entitlements, credits, catalog }),
     webhooks: new WebhookInbox<Stores>({
       access: storage,
       clock,

@@ -256,6 +256,7 @@ const optionalText = z
 /** Environment variables Billhook reads. Provider variables are validated by their own issues. */
 export const environmentSchema = z.object({
   DATABASE_URL: optionalText,
+  NODE_ENV: optionalText,
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

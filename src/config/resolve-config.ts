@@ -11,6 +11,8 @@ import {
 
 export interface ResolvedConfig {
   environment: Environment;
+  /** Production: development-only routes (simulate-success) do not exist. */
+  production: boolean;
   catalog: CatalogConfig;
   pastDueGraceMs: number;
   /** Where a denied `check` points the customer; `{feature}` and `{product}` are filled in. */
@@ -44,8 +46,13 @@ export function resolveConfig(
   const parsedFile = billhookConfigSchema.safeParse(file ?? {});
   if (!parsedFile.success) throw configError(fileName, parsedFile.error);
   const settings: NonNullable<BillhookConfigInput["settings"]> = parsedFile.data.settings ?? {};
+  const environmentValues = parsedEnvironment.data;
   return {
-    environment: parsedEnvironment.data,
+    environment: environmentValues,
+    production:
+      environmentValues.NODE_ENV === "production" ||
+      environmentValues.POLAR_ENVIRONMENT === "production" ||
+      Boolean(environmentValues.STRIPE_SECRET_KEY?.startsWith("sk_live_")),
     catalog: parsedFile.data.catalog ?? catalogSchema.parse({}),
     pastDueGraceMs: (settings.pastDueGraceDays ?? 3) * 24 * hourMs,
     upgradeUrl: settings.upgradeUrl ?? null,

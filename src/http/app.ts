@@ -16,6 +16,7 @@ import { catalogRoutes } from "./routes/catalog-routes.js";
 import { creditRoutes } from "./routes/credit-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
+import { developmentRoutes, realtimeRoutes } from "./routes/realtime-routes.js";
 import { webhookRoutes } from "./routes/webhook-routes.js";
 
 /** Paths under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
@@ -98,6 +99,8 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.route("/", catalogRoutes);
   app.route("/", webhookRoutes);
   app.route("/", creditRoutes);
+  app.route("/", realtimeRoutes);
+  if (!billhook.config.production) app.route("/", developmentRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

@@ -1,0 +1,6 @@
+export {
+  type CustomerEvent,
+  CustomerEvents,
+  type CustomerSnapshot,
+  type WatchOptions,
+} from "./customer-events.js";
