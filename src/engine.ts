@@ -103,10 +103,18 @@ export function createBillhook(options: BillhookOptions): Billhook {
       clock,
       logger,
       providers: (name) => (provider?.name === name ? provider : null),
-      apply: (stores, providerName, event) =>
-        event.kind === "checkout"
-          ? checkouts.recordOutcome(stores, providerName, event)
-          : billing.apply(stores, providerName, event),
+      apply: async (stores, providerName, event) => {
+        if (event.kind === "checkout") return checkouts.recordOutcome(stores, providerName, event);
+        if (event.kind === "payment") {
+          const attempt = {
+            kind: "checkout" as const,
+            providerCheckoutId: event.providerPaymentId,
+            status: event.status,
+          };
+          await checkouts.recordOutcome(stores, providerName, attempt);
+        }
+        return billing.apply(stores, providerName, event);
+      },
     }),
     reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
     close: () => storage.close(),

@@ -269,6 +269,7 @@ export const environmentSchema = z.object({
   POLAR_API_URL: z.url().optional(),
   STRIPE_SECRET_KEY: optionalText,
   STRIPE_API_URL: z.url().optional(),
+  STRIPE_PUBLISHABLE_KEY: optionalText,
   STRIPE_WEBHOOK_SECRET: optionalText,
 });
 

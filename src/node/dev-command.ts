@@ -94,6 +94,7 @@ async function startEmulator(
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_API_URL: stripe.url,
       STRIPE_WEBHOOK_SECRET: endpoint.secret,
+      STRIPE_PUBLISHABLE_KEY: stripe.publishableKey,
     });
     return { label: "Stripe emulator", url: stripe.url, close: () => stripe.close() };
   }

@@ -27,6 +27,7 @@ export function providerFromEnvironment(environment: Environment): BillingProvid
       webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
       clock: systemClock,
       ...(environment.STRIPE_API_URL ? { apiUrl: environment.STRIPE_API_URL } : {}),
+      ...(environment.STRIPE_PUBLISHABLE_KEY ? { publishableKey: environment.STRIPE_PUBLISHABLE_KEY } : {}),
     });
   }
   return null;

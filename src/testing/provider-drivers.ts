@@ -106,7 +106,11 @@ export async function startPolarDriver(seed: string): Promise<PolarDriver> {
   };
 }
 
-export async function startStripeDriver(seed: string): Promise<ProviderDriver> {
+export interface StripeDriver extends ProviderDriver {
+  stripe: Stripe;
+}
+
+export async function startStripeDriver(seed: string): Promise<StripeDriver> {
   const emulator = await startStripeEmulator({ seed, deliverySpeedFactor: 10_000 });
   const stripe = new Stripe(emulator.secretKey, {
     host: emulator.host,
@@ -116,6 +120,7 @@ export async function startStripeDriver(seed: string): Promise<ProviderDriver> {
   const customerOf = async (customerId: string) =>
     (await stripe.customers.search({ query: `metadata['billhook_customer_id']:'${customerId}'` })).data[0]!;
   return {
+    stripe,
     name: "stripe",
     cards: { good: "4242424242424242", declined: "4000000000000002", declinesRenewals: "4000000000000341" },
     clock: emulator.clock,
@@ -126,6 +131,7 @@ export async function startStripeDriver(seed: string): Promise<ProviderDriver> {
         apiUrl: emulator.url,
         webhookSecret: endpoint.secret,
         clock: emulator.clock,
+        publishableKey: emulator.publishableKey,
       });
       return { provider, webhookSecret: endpoint.secret };
     },

@@ -203,7 +203,48 @@ const checkoutsOfRoute = createRoute(
   }),
 );
 
+const paymentIntentRoute = createRoute(
+  secured("server", {
+    method: "post",
+    path: "/v1/payment-intents",
+    tags,
+    summary:
+      "Start a payment the app collects in its own page (Stripe Elements) for a one-time product; the outcome arrives by webhook.",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z
+              .object({ customerId, product: z.string().min(1).max(64), email: z.email().optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: jsonResponse(
+        z.object({
+          id: z.string(),
+          clientSecret: z.string(),
+          publishableKey: z.string().nullable(),
+          amountMinor: z.number().int(),
+          currency: z.string(),
+        }),
+        "Confirm it in the browser with the client secret.",
+      ),
+      404: problemResponse("Unknown product."),
+      409: problemResponse("Already entitled, or the provider cannot take embedded payments."),
+      502: problemResponse("The provider failed; nothing was written."),
+      ...problemResponses,
+    },
+  }),
+);
+
 export const billingRoutes = new OpenAPIHono<HttpEnv>()
+  .openapi(paymentIntentRoute, async (c) =>
+    c.json(await c.var.billhook.checkouts.createPaymentIntent(c.req.valid("json")), 201),
+  )
   .openapi(checkoutsOfRoute, async (c) => {
     const records = await c.var.billhook.checkouts.listOf(c.req.valid("param").customerId);
     const items = records.map((record) => ({

@@ -49,6 +49,8 @@ export class Billing {
   async apply(stores: BillingStores, provider: string, event: ProviderEvent): Promise<ApplyOutcome> {
     if (event.kind === "ignored") return "ignored";
     if (event.kind === "checkout") return "ignored";
+    if (event.kind === "payment")
+      return event.order ? this.#applyOrder(stores, provider, event.order) : "ignored";
     if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
     return this.#applyOrder(stores, provider, event.order);
   }

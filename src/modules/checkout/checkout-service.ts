@@ -58,12 +58,7 @@ export class Checkouts {
    * const { url } = await billhook.checkouts.create({ customerId: "user_1", product: "pro", successUrl });
    */
   async create(input: CheckoutInput): Promise<{ id: string; url: string; product: string }> {
-    const entry = this.#catalog.find(input.product);
-    if (!entry) {
-      throw new BillhookError("UNKNOWN_PRODUCT", `The catalog has no product "${input.product}".`, {
-        product: input.product,
-      });
-    }
+    const entry = this.#requireEntry(input.product);
     const amountMinor = checkAmount(entry, input.amountMinor);
     if (!this.#provider)
       throw new BillhookError("PROVIDER_NOT_CONFIGURED", "No payment provider is configured.");
@@ -107,6 +102,63 @@ export class Checkouts {
     return { id, url: checkout.url, product: entry.key };
   }
 
+  /**
+   * Starts a payment the app collects in its own page (Stripe Elements): the same checks as a hosted
+   * checkout, then a PaymentIntent whose client secret the browser confirms. The attempt is recorded
+   * and its outcome (succeeded or failed) arrives by webhook.
+   */
+  async createPaymentIntent(input: {
+    customerId: string;
+    product: string;
+    email?: string;
+  }): Promise<{
+    id: string;
+    clientSecret: string;
+    publishableKey: string | null;
+    amountMinor: number;
+    currency: string;
+  }> {
+    const entry = this.#requireEntry(input.product);
+    const provider = this.#provider;
+    if (!provider) throw new BillhookError("PROVIDER_NOT_CONFIGURED", "No payment provider is configured.");
+    if (!provider.capabilities.embeddedPayments || !provider.createPaymentIntent || entry.kind === "plan") {
+      throw new BillhookError(
+        "UNSUPPORTED_BY_PROVIDER",
+        `${provider.name} cannot take an embedded payment for "${entry.key}"; use a checkout.`,
+        { provider: provider.name, product: entry.key },
+      );
+    }
+    await this.#refuseIfEntitled(input.customerId, entry);
+    const providerProductId = await this.#catalogSync.providerProductId(entry.key);
+    const payment = await provider.createPaymentIntent({
+      providerProductId,
+      externalCustomerId: input.customerId,
+      metadata: { billhook_customer_id: input.customerId, billhook_product: entry.key },
+      ...(input.email ? { email: input.email } : {}),
+    });
+    const id = newId("chk");
+    await this.#access.transaction((stores) =>
+      stores.checkouts.insert({
+        id,
+        customerId: input.customerId,
+        catalogKey: entry.key,
+        provider: provider.name,
+        providerCheckoutId: payment.providerPaymentId,
+        url: "",
+        amountMinor: payment.amountMinor,
+        status: "open",
+        createdAtMs: this.#clock.now().getTime(),
+      }),
+    );
+    return {
+      id,
+      clientSecret: payment.clientSecret,
+      publishableKey: payment.publishableKey,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+    };
+  }
+
   /** Records what the provider says became of a checkout (a declined payment stays on record as failed). */
   async recordOutcome(
     stores: Pick<CheckoutStores, "checkouts">,
@@ -126,6 +178,13 @@ export class Checkouts {
   /** The customer's checkouts, newest first, with what became of each (open, succeeded, failed…). */
   async listOf(customerId: string): Promise<CheckoutRecord[]> {
     return this.#access.read((stores) => stores.checkouts.listOf(customerId));
+  }
+
+  #requireEntry(product: string): CatalogEntry {
+    const entry = this.#catalog.find(product);
+    if (!entry)
+      throw new BillhookError("UNKNOWN_PRODUCT", `The catalog has no product "${product}".`, { product });
+    return entry;
   }
 
   async #refuseIfEntitled(customerId: string, entry: CatalogEntry): Promise<void> {

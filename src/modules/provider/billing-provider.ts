@@ -19,6 +19,11 @@ export interface BillingProvider {
 
   createCheckout(input: ProviderCheckoutInput): Promise<ProviderCheckout>;
   createPortalSession(input: { externalCustomerId: string; returnUrl?: string }): Promise<{ url: string }>;
+  /**
+   * A payment for an embedded payment form (Stripe's PaymentIntent); only where
+   * `capabilities.embeddedPayments` is true.
+   */
+  createPaymentIntent?(input: ProviderPaymentInput): Promise<ProviderPayment>;
 
   /** Verifies a delivery on its raw body; throws WebhookSignatureError when it is not authentic. */
   verifyWebhook(rawBody: string, headers: Record<string, string | undefined>): Promise<VerifiedDelivery>;
@@ -61,6 +66,23 @@ export interface ProductSpec {
 export interface ProviderCapabilities {
   /** Whether the provider may take a platform fee on behalf of sellers (Polar forbids it). */
   revenueShare: boolean;
+  /** Whether the app can take payment in its own page (Stripe Elements) instead of a hosted checkout. */
+  embeddedPayments: boolean;
+}
+
+export interface ProviderPaymentInput {
+  providerProductId: string;
+  externalCustomerId: string;
+  email?: string;
+  metadata: Record<string, string>;
+}
+
+export interface ProviderPayment {
+  providerPaymentId: string;
+  clientSecret: string;
+  publishableKey: string | null;
+  amountMinor: number;
+  currency: string;
 }
 
 export interface ProviderProduct {
@@ -154,6 +176,13 @@ export type CheckoutStatus = "open" | "expired" | "confirmed" | "succeeded" | "f
 
 export type ProviderEvent =
   | { kind: "checkout"; providerCheckoutId: string; status: CheckoutStatus }
+  /** An embedded payment settled: its attempt is recorded, and a success carries the paid order. */
+  | {
+      kind: "payment";
+      providerPaymentId: string;
+      status: "succeeded" | "failed";
+      order: ProviderOrder | null;
+    }
   | { kind: "subscription"; subscription: ProviderSubscription }
   | { kind: "order"; order: ProviderOrder }
   | { kind: "ignored"; reason: string };

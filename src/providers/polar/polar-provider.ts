@@ -47,7 +47,7 @@ export interface PolarProviderOptions {
  */
 export class PolarProvider implements BillingProvider {
   readonly name = "polar" as const;
-  readonly capabilities = { revenueShare: false };
+  readonly capabilities = { revenueShare: false, embeddedPayments: false };
   readonly #polar: Polar;
   readonly #webhook: Webhook | null;
   readonly #organizationId: string | undefined;

@@ -18,6 +18,8 @@ const handledTypes = new Set([
   "checkout.session.expired",
   "invoice.paid",
   "charge.refunded",
+  "payment_intent.succeeded",
+  "payment_intent.payment_failed",
 ]);
 
 export function handlesStripeEvent(eventType: string): boolean {
@@ -50,6 +52,13 @@ export function toProviderEvent(event: Stripe.Event): ProviderEvent {
     return order
       ? { kind: "order", order }
       : { kind: "checkout", providerCheckoutId: session.id, status: "succeeded" };
+  }
+  if (event.type === "payment_intent.succeeded" || event.type === "payment_intent.payment_failed") {
+    return fromPaymentIntentEvent(
+      object as Stripe.PaymentIntent,
+      event.type === "payment_intent.succeeded",
+      modifiedAt,
+    );
   }
   if (event.type === "invoice.paid")
     return { kind: "order", order: fromPaidInvoice(object as Stripe.Invoice, modifiedAt) };
@@ -149,4 +158,39 @@ export function fromRefundedCharge(charge: Stripe.Charge, modifiedAt: Date): Pro
     refundedTaxMinor: 0,
     modifiedAt,
   };
+}
+
+/**
+ * An embedded payment Billhook started (its metadata names our customer). PaymentIntents that
+ * Checkout or invoices create carry no such metadata of their own and are booked through those.
+ */
+function fromPaymentIntentEvent(
+  intent: Stripe.PaymentIntent,
+  succeeded: boolean,
+  modifiedAt: Date,
+): ProviderEvent {
+  const customerId = intent.metadata?.[customerIdMetadata];
+  if (!customerId || !intent.metadata?.billhook_product || intent.metadata.billhook_checkout) {
+    return { kind: "ignored", reason: "not an embedded payment started by Billhook" };
+  }
+  const order: ProviderOrder | null = succeeded
+    ? {
+        providerOrderId: intent.id,
+        externalCustomerId: customerId,
+        providerProductId: null,
+        catalogKey: intent.metadata.billhook_product,
+        providerSubscriptionId: null,
+        status: "paid",
+        billingReason: "purchase",
+        currency: intent.currency.toUpperCase(),
+        netMinor: intent.amount_received || intent.amount,
+        taxMinor: 0,
+        totalMinor: intent.amount_received || intent.amount,
+        providerFeeMinor: 0,
+        refundedMinor: 0,
+        refundedTaxMinor: 0,
+        modifiedAt,
+      }
+    : null;
+  return { kind: "payment", providerPaymentId: intent.id, status: succeeded ? "succeeded" : "failed", order };
 }

@@ -8,6 +8,8 @@ import {
   type ProviderCustomer,
   type ProviderEvent,
   type ProviderOrder,
+  type ProviderPayment,
+  type ProviderPaymentInput,
   type ProviderProduct,
   type ProviderSubscription,
   ProviderUnavailableError,
@@ -35,15 +37,18 @@ export interface StripeProviderOptions {
   apiUrl?: string;
   /** Stamps what the reconciler reads (Stripe objects carry no modification time). */
   clock: Clock;
+  /** Handed to the browser with a PaymentIntent's client secret, for Stripe Elements. */
+  publishableKey?: string;
 }
 
 /** Stripe through its official SDK, behind the same provider port as Polar. */
 export class StripeProvider implements BillingProvider {
   readonly name = "stripe" as const;
-  readonly capabilities = { revenueShare: true };
+  readonly capabilities = { revenueShare: true, embeddedPayments: true };
   readonly #stripe: Stripe;
   readonly #webhookSecret: string | undefined;
   readonly #clock: Clock;
+  readonly #publishableKey: string | null;
 
   constructor(options: StripeProviderOptions) {
     const url = options.apiUrl ? new URL(options.apiUrl) : null;
@@ -58,6 +63,7 @@ export class StripeProvider implements BillingProvider {
     });
     this.#webhookSecret = options.webhookSecret;
     this.#clock = options.clock;
+    this.#publishableKey = options.publishableKey ?? null;
   }
 
   async listCatalogProducts(): Promise<ProviderProduct[]> {
@@ -154,13 +160,7 @@ export class StripeProvider implements BillingProvider {
   }
 
   async createCheckout(input: ProviderCheckoutInput): Promise<ProviderCheckout> {
-    const customer =
-      (await this.findCustomerByExternalId(input.externalCustomerId)) ??
-      (await this.createCustomer({
-        externalId: input.externalCustomerId,
-        email: input.email ?? `${input.externalCustomerId}@customers.invalid`,
-        ...(input.name ? { name: input.name } : {}),
-      }));
+    const customer = await this.#ensureCustomer(input.externalCustomerId, input.email);
     return this.#call(async () => {
       const product = await this.#stripe.products.retrieve(input.providerProductId, {
         expand: ["default_price"],
@@ -192,7 +192,7 @@ export class StripeProvider implements BillingProvider {
                 ...(trialDays > 0 ? { trial_period_days: trialDays } : {}),
               },
             }
-          : { payment_intent_data: { metadata } }),
+          : { payment_intent_data: { metadata: { ...metadata, billhook_checkout: "1" } } }),
       });
       return {
         providerCheckoutId: session.id,
@@ -200,6 +200,38 @@ export class StripeProvider implements BillingProvider {
         expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
       };
     });
+  }
+
+  async createPaymentIntent(input: ProviderPaymentInput): Promise<ProviderPayment> {
+    const customer = await this.#ensureCustomer(input.externalCustomerId, input.email);
+    return this.#call(async () => {
+      const product = await this.#stripe.products.retrieve(input.providerProductId, {
+        expand: ["default_price"],
+      });
+      const price = product.default_price as Stripe.Price | null;
+      if (!price?.unit_amount) throw new Error(`product ${product.id} has no fixed default price`);
+      const intent = await this.#stripe.paymentIntents.create({
+        amount: price.unit_amount,
+        currency: price.currency,
+        customer: customer.providerCustomerId,
+        metadata: input.metadata,
+        automatic_payment_methods: { enabled: true },
+      });
+      return {
+        providerPaymentId: intent.id,
+        clientSecret: intent.client_secret ?? "",
+        publishableKey: this.#publishableKey,
+        amountMinor: intent.amount,
+        currency: intent.currency.toUpperCase(),
+      };
+    });
+  }
+
+  async #ensureCustomer(externalId: string, email?: string): Promise<ProviderCustomer> {
+    return (
+      (await this.findCustomerByExternalId(externalId)) ??
+      (await this.createCustomer({ externalId, email: email ?? `${externalId}@customers.invalid` }))
+    );
   }
 
   async createPortalSession(input: {
