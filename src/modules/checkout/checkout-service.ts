@@ -107,11 +107,7 @@ export class Checkouts {
    * checkout, then a PaymentIntent whose client secret the browser confirms. The attempt is recorded
    * and its outcome (succeeded or failed) arrives by webhook.
    */
-  async createPaymentIntent(input: {
-    customerId: string;
-    product: string;
-    email?: string;
-  }): Promise<{
+  async createPaymentIntent(input: { customerId: string; product: string; email?: string }): Promise<{
     id: string;
     clientSecret: string;
     publishableKey: string | null;
