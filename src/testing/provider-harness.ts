@@ -25,6 +25,15 @@ export const conformanceCatalog = {
         features: ["reports"],
       },
     },
+    credits: { images: { unit: "image" } },
+    creditPacks: {
+      images_100: {
+        name: "100 images",
+        creditType: "images",
+        price: { amountMinor: 900, currency: "USD" },
+        amount: 100,
+      },
+    },
   },
 } as const;
 

@@ -34,8 +34,8 @@ for (const [providerName, startDriver] of drivers) {
         const again = (await (await harness.api("/v1/catalog/push", { method: "POST" })).json()) as {
           actions: Array<{ kind: string }>;
         };
-        expect(again.actions.map((action) => action.kind)).toEqual(["unchanged", "unchanged"]);
-        expect(await harness.driver.activeProductCount()).toBe(2);
+        expect(again.actions.map((action) => action.kind)).toEqual(["unchanged", "unchanged", "unchanged"]);
+        expect(await harness.driver.activeProductCount()).toBe(3);
       });
 
       it("buys a plan: check flips to allowed and the first payment is booked once", async () => {
@@ -59,6 +59,30 @@ for (const [providerName, startDriver] of drivers) {
         expect((await harness.driver.firedFaults()).webhookDuplicate).toBeGreaterThan(0);
         expect((await harness.check(customerId, "reports")).allowed).toBe(true);
         expect(before - (await harness.billhook.ledger.balanceOf(revenue))).toBe(4900);
+        expect((await harness.billhook.ledger.verify()).ok).toBe(true);
+      });
+
+      it("grants a credit pack once despite duplicated and reordered deliveries; a refund claws back the unspent", async () => {
+        const customerId = customer();
+        await harness.driver.setFaults({ webhookDuplicateRate: 1, webhookReorderRate: 0.5 });
+        try {
+          await harness.buy(customerId, "images_100");
+        } finally {
+          await harness.driver.setFaults({ webhookDuplicateRate: 0, webhookReorderRate: 0 });
+        }
+        await harness.settle();
+        const balance = async () => (await harness.billhook.credits.balance(customerId, "images")).available;
+        expect(await balance()).toBe(100);
+
+        const spent = await harness.api("/v1/credits/spend", {
+          method: "POST",
+          key: harness.serverKey,
+          json: { customerId, type: "images", amount: 30, idempotencyKey: `${customerId}_spend` },
+        });
+        expect(spent.status).toBe(200);
+        await harness.driver.refundLatestPurchase(customerId);
+        await harness.settle();
+        expect(await balance()).toBe(0);
         expect((await harness.billhook.ledger.verify()).ok).toBe(true);
       });
 
