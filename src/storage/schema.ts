@@ -16,6 +16,13 @@ export interface Schema {
   orders: OrdersTable;
   entitlements: EntitlementsTable;
   sync_cursors: { name: string; value_ms: number };
+  provider_grants: {
+    provider_grant_id: string;
+    provider: string;
+    customer_id: string;
+    active: number;
+    provider_modified_at_ms: number;
+  };
   credit_grants: CreditGrantsTable;
   credit_holds: CreditHoldsTable;
 }

@@ -160,4 +160,32 @@ describeEachDialect("billing on Polar, end to end", (fixture) => {
     const atPolar = await harness.polar.customers.list({ email: body.email });
     expect(atPolar.result.items).toHaveLength(1);
   });
+
+  it("maps a Polar benefit that names a Billhook feature to that feature, and revokes it with the grant", async () => {
+    const customerId = customer();
+    const flag = await harness.polar.benefits.create({
+      type: "feature_flag",
+      description: "Reports via a Polar benefit",
+      properties: {},
+      metadata: { billhook_feature: "reports" },
+    });
+    const products = await harness.polar.products.list({ limit: 100 });
+    const pro = products.result.items.find((product) => product.metadata.billhook_key === "pro")!;
+    await harness.polar.products.updateBenefits({
+      id: pro.id,
+      productBenefitsUpdate: { benefits: [flag.id] },
+    });
+    try {
+      await buy(harness, customerId, "pro");
+      expect(await harness.check(customerId, "reports")).toMatchObject({ allowed: true });
+
+      const subscriptions = await harness.polar.subscriptions.list({ externalCustomerId: customerId });
+      await harness.polar.subscriptions.revoke({ id: subscriptions.result.items[0]!.id });
+      await harness.settle();
+      expect((await harness.check(customerId, "reports")).allowed).toBe(false);
+      expect((await harness.check(customerId, "export")).allowed).toBe(false);
+    } finally {
+      await harness.polar.products.updateBenefits({ id: pro.id, productBenefitsUpdate: { benefits: [] } });
+    }
+  });
 });

@@ -3,7 +3,7 @@ import type { Catalog } from "../catalog/index.js";
 import type { CreditStores, Credits } from "../credits/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
 import type { Ledger, LedgerStores } from "../ledger/index.js";
-import type { ProviderEvent, ProviderOrder, ProviderSubscription } from "../provider/index.js";
+import type { ProviderEvent, ProviderGrant, ProviderOrder, ProviderSubscription } from "../provider/index.js";
 import { orderEntitlements, subscriptionEntitlements } from "./access-rules.js";
 import type { BillingStore } from "./billing-store.js";
 import type { ApplyOutcome, OrderRecord, SubscriptionRecord } from "./billing-types.js";
@@ -52,7 +52,54 @@ export class Billing {
     if (event.kind === "payment")
       return event.order ? this.#applyOrder(stores, provider, event.order) : "ignored";
     if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
+    if (event.kind === "grant") return this.#applyGrant(stores, provider, event.grant);
     return this.#applyOrder(stores, provider, event.order);
+  }
+
+  /**
+   * A provider benefit grant (configured at Polar, outside the catalog) entitles the features its
+   * benefit names. A revocation is final for that grant: at equal times it beats a grant.
+   */
+  async #applyGrant(stores: BillingStores, provider: string, grant: ProviderGrant): Promise<ApplyOutcome> {
+    const features = grant.featureKeys.filter((key) => this.#catalog.hasFeature(key));
+    if (!grant.externalCustomerId || features.length === 0) return "ignored";
+    const held = await stores.billing.findGrant(grant.providerGrantId);
+    const modifiedAtMs = grant.modifiedAt.getTime();
+    if (
+      held &&
+      isStale(
+        { modifiedAtMs: held.providerModifiedAtMs, progress: held.active ? 0 : 1 },
+        { modifiedAtMs, progress: grant.active ? 0 : 1 },
+      )
+    ) {
+      return "stale";
+    }
+    const customerId = grant.externalCustomerId;
+    await stores.billing.saveGrant({
+      providerGrantId: grant.providerGrantId,
+      provider,
+      customerId,
+      active: grant.active,
+      providerModifiedAtMs: modifiedAtMs,
+    });
+    const rows = grant.active
+      ? features.map((featureKey) => ({
+          customerId,
+          featureKey,
+          sourceKind: "grant" as const,
+          sourceId: grant.providerGrantId,
+          catalogKey: `benefit:${grant.benefitId}`,
+          activeUntilMs: null,
+          lapseCode: null,
+        }))
+      : [];
+    await stores.entitlements.replaceForSource(
+      "grant",
+      grant.providerGrantId,
+      rows,
+      this.#clock.now().getTime(),
+    );
+    return "applied";
   }
 
   async #applySubscription(

@@ -1,7 +1,7 @@
 export interface EntitlementRow {
   customerId: string;
   featureKey: string;
-  sourceKind: "subscription" | "order";
+  sourceKind: "subscription" | "order" | "grant";
   sourceId: string;
   catalogKey: string;
   /** Access ends at this time; null when nothing but a provider event will end it. */

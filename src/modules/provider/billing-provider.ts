@@ -174,7 +174,19 @@ export interface ProviderOrder {
 /** Where a checkout stands: `failed` records a declined payment (no entitlement changes). */
 export type CheckoutStatus = "open" | "expired" | "confirmed" | "succeeded" | "failed";
 
+/** A benefit the provider granted (Polar's benefit grants), carrying the features it stands for. */
+export interface ProviderGrant {
+  providerGrantId: string;
+  externalCustomerId: string | null;
+  /** Billhook feature keys named by the benefit (its `billhook_feature` metadata, comma-separated). */
+  featureKeys: string[];
+  benefitId: string;
+  active: boolean;
+  modifiedAt: Date;
+}
+
 export type ProviderEvent =
+  | { kind: "grant"; grant: ProviderGrant }
   | { kind: "checkout"; providerCheckoutId: string; status: CheckoutStatus }
   /** An embedded payment settled: its attempt is recorded, and a success carries the paid order. */
   | {

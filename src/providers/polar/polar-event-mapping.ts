@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { ProviderEvent, ProviderOrder, ProviderSubscription } from "../../modules/provider/index.js";
+import type {
+  ProviderEvent,
+  ProviderGrant,
+  ProviderOrder,
+  ProviderSubscription,
+} from "../../modules/provider/index.js";
 import { catalogKeyMetadata } from "./polar-catalog-mapping.js";
 
 /**
@@ -100,12 +105,49 @@ const checkoutSchema = z
   .object({ id: z.string(), status: z.enum(["open", "expired", "confirmed", "succeeded", "failed"]) })
   .passthrough();
 
+const grantSchema = z
+  .object({
+    id: z.string(),
+    is_granted: z.boolean(),
+    is_revoked: z.boolean(),
+    created_at: timestamp,
+    modified_at: timestamp.nullish(),
+    benefit_id: z.string(),
+    customer: customerRef.nullish(),
+    benefit: z
+      .object({ metadata: z.record(z.string(), z.unknown()).default({}) })
+      .passthrough()
+      .nullish(),
+  })
+  .passthrough();
+
 export function handlesPolarEvent(eventType: string): boolean {
   return (
     eventType.startsWith("subscription.") ||
     eventType.startsWith("order.") ||
+    eventType.startsWith("benefit_grant.") ||
     eventType === "checkout.updated"
   );
+}
+
+/** Benefits name the Billhook features they stand for in their `billhook_feature` metadata. */
+export function toProviderGrant(data: unknown): ProviderGrant {
+  const grant = grantSchema.parse(data);
+  const named = grant.benefit?.metadata?.billhook_feature;
+  return {
+    providerGrantId: grant.id,
+    externalCustomerId: grant.customer?.external_id ?? null,
+    featureKeys:
+      typeof named === "string"
+        ? named
+            .split(",")
+            .map((key) => key.trim())
+            .filter(Boolean)
+        : [],
+    benefitId: grant.benefit_id,
+    active: grant.is_granted && !grant.is_revoked,
+    modifiedAt: grant.modified_at ?? grant.created_at,
+  };
 }
 
 /** Maps a Polar webhook to what Billhook applies; every other type is acknowledged and ignored. */
@@ -113,6 +155,7 @@ export function toProviderEvent(eventType: string, payload: unknown): ProviderEv
   const data = (payload as { data?: unknown } | null)?.data;
   if (!handlesPolarEvent(eventType))
     return { kind: "ignored", reason: `Billhook does not act on ${eventType}` };
+  if (eventType.startsWith("benefit_grant.")) return { kind: "grant", grant: toProviderGrant(data) };
   if (eventType === "checkout.updated") {
     const checkout = checkoutSchema.parse(data);
     return { kind: "checkout", providerCheckoutId: checkout.id, status: checkout.status };

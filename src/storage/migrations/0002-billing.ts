@@ -118,6 +118,15 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .execute();
 
   await db.schema
+    .createTable("provider_grants")
+    .addColumn("provider_grant_id", "text", (column) => column.primaryKey())
+    .addColumn("provider", "text", (column) => column.notNull())
+    .addColumn("customer_id", "text", (column) => column.notNull())
+    .addColumn("active", "integer", (column) => column.notNull())
+    .addColumn("provider_modified_at_ms", "bigint", (column) => column.notNull())
+    .execute();
+
+  await db.schema
     .createTable("sync_cursors")
     .addColumn("name", "text", (column) => column.primaryKey())
     .addColumn("value_ms", "bigint", (column) => column.notNull())

@@ -108,6 +108,37 @@ export class KyselyBillingStore implements BillingStore {
     return rows.map(toOrder);
   }
 
+  async findGrant(
+    providerGrantId: string,
+  ): Promise<{ active: boolean; providerModifiedAtMs: number } | null> {
+    const row = await this.#db
+      .selectFrom("provider_grants")
+      .select(["active", "provider_modified_at_ms"])
+      .where("provider_grant_id", "=", providerGrantId)
+      .executeTakeFirst();
+    return row ? { active: row.active === 1, providerModifiedAtMs: row.provider_modified_at_ms } : null;
+  }
+
+  async saveGrant(grant: {
+    providerGrantId: string;
+    provider: string;
+    customerId: string;
+    active: boolean;
+    providerModifiedAtMs: number;
+  }): Promise<void> {
+    const changes = { active: grant.active ? 1 : 0, provider_modified_at_ms: grant.providerModifiedAtMs };
+    await this.#db
+      .insertInto("provider_grants")
+      .values({
+        provider_grant_id: grant.providerGrantId,
+        provider: grant.provider,
+        customer_id: grant.customerId,
+        ...changes,
+      })
+      .onConflict((conflict) => conflict.column("provider_grant_id").doUpdateSet(changes))
+      .execute();
+  }
+
   async catalogKeyOf(provider: string, providerProductId: string): Promise<string | null> {
     const row = await this.#db
       .selectFrom("catalog_products")
