@@ -79,16 +79,16 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
     const mapped = fromFrameworkError(error);
     if (!(mapped instanceof BillhookError)) {
       billhook.logger.error(
-        { requestId: c.var.requestId, error: error instanceof Error ? error.stack : String(error) },
+        { requestId: c.get("requestId"), error: error instanceof Error ? error.stack : String(error) },
         "unhandled error",
       );
     }
-    return problemResponse(mapped, c.var.requestId);
+    return problemResponse(mapped, c.get("requestId"));
   });
   app.notFound((c) =>
     problemResponse(
       new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
-      c.var.requestId,
+      c.get("requestId"),
     ),
   );
 

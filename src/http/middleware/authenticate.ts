@@ -11,7 +11,7 @@ const bearerPattern = /^Bearer ([^\s]+)$/;
  */
 export const authenticate = createMiddleware<HttpEnv>(async (c, next) => {
   const match = bearerPattern.exec(c.req.header("authorization") ?? "");
-  const apiKey = match ? await c.var.billhook.apiKeys.authenticate(match[1]!) : null;
+  const apiKey = match ? await c.get("billhook").apiKeys.authenticate(match[1]!) : null;
   if (!apiKey) {
     throw new BillhookError("UNAUTHORIZED", "A valid API key is required (Authorization: Bearer bh_sk_…).");
   }
@@ -22,7 +22,7 @@ export const authenticate = createMiddleware<HttpEnv>(async (c, next) => {
 /** Refuses keys whose scope does not cover the route (403: the key is valid, the action is not). */
 export function requireScope(scope: ApiKeyScope) {
   return createMiddleware<HttpEnv>(async (c, next) => {
-    if (!scopeAllows(c.var.apiKey.scope, scope)) {
+    if (!scopeAllows(c.get("apiKey").scope, scope)) {
       throw new BillhookError("FORBIDDEN", `This action needs a key with the ${scope} scope.`, {
         requiredScope: scope,
       });

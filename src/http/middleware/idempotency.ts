@@ -26,10 +26,10 @@ export const idempotency = createMiddleware<HttpEnv>(async (c, next) => {
       },
     );
   }
-  const principalId = c.var.apiKey.id;
+  const principalId = c.get("apiKey").id;
   const url = new URL(c.req.url);
   const requestHash = sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
-  const { idempotency: service } = c.var.billhook;
+  const { idempotency: service } = c.get("billhook");
 
   const decision = await service.begin(principalId, key, requestHash);
   if (decision.kind === "replay") {

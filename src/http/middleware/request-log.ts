@@ -7,13 +7,13 @@ export const requestLog = createMiddleware<HttpEnv>(async (c, next) => {
   await next();
   const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
   const fields = {
-    requestId: c.var.requestId,
+    requestId: c.get("requestId"),
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,
     durationMs,
-    ...(c.var.apiKey ? { apiKeyId: c.var.apiKey.id } : {}),
+    ...(c.get("apiKey") ? { apiKeyId: c.get("apiKey").id } : {}),
   };
-  if (c.res.status >= 500) c.var.billhook.logger.error(fields, "request failed");
-  else c.var.billhook.logger.info(fields, "request");
+  if (c.res.status >= 500) c.get("billhook").logger.error(fields, "request failed");
+  else c.get("billhook").logger.info(fields, "request");
 });

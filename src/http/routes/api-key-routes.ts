@@ -61,14 +61,14 @@ const revokeRoute = createRoute(
 
 export const apiKeyRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(listRoute, async (c) =>
-    c.json({ items: (await c.var.billhook.apiKeys.list()).map(presentApiKey) }, 200),
+    c.json({ items: (await c.get("billhook").apiKeys.list()).map(presentApiKey) }, 200),
   )
   .openapi(createKeyRoute, async (c) => {
-    const { apiKey, secret } = await c.var.billhook.apiKeys.create(c.req.valid("json"));
+    const { apiKey, secret } = await c.get("billhook").apiKeys.create(c.req.valid("json"));
     return c.json({ ...presentApiKey(apiKey), secret }, 201);
   })
   .openapi(revokeRoute, async (c) => {
-    const apiKey = await c.var.billhook.apiKeys.revoke(c.req.valid("param").keyId);
+    const apiKey = await c.get("billhook").apiKeys.revoke(c.req.valid("param").keyId);
     return c.json(presentApiKey(apiKey), 200);
   });
 

@@ -243,10 +243,10 @@ const paymentIntentRoute = createRoute(
 
 export const billingRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(paymentIntentRoute, async (c) =>
-    c.json(await c.var.billhook.checkouts.createPaymentIntent(c.req.valid("json")), 201),
+    c.json(await c.get("billhook").checkouts.createPaymentIntent(c.req.valid("json")), 201),
   )
   .openapi(checkoutsOfRoute, async (c) => {
-    const records = await c.var.billhook.checkouts.listOf(c.req.valid("param").customerId);
+    const records = await c.get("billhook").checkouts.listOf(c.req.valid("param").customerId);
     const items = records.map((record) => ({
       id: record.id,
       product: record.catalogKey,
@@ -258,10 +258,10 @@ export const billingRoutes = new OpenAPIHono<HttpEnv>()
     return c.json({ items }, 200);
   })
   .openapi(checkRoute, async (c) =>
-    c.json(await c.var.billhook.entitlements.checkUnits(c.req.valid("query")), 200),
+    c.json(await c.get("billhook").entitlements.checkUnits(c.req.valid("query")), 200),
   )
   .openapi(entitlementsRoute, async (c) => {
-    const rows = await c.var.billhook.entitlements.listActive(c.req.valid("param").customerId);
+    const rows = await c.get("billhook").entitlements.listActive(c.req.valid("param").customerId);
     const items = rows.map((row) => ({
       feature: row.featureKey,
       catalogKey: row.catalogKey,
@@ -272,11 +272,11 @@ export const billingRoutes = new OpenAPIHono<HttpEnv>()
     return c.json({ items }, 200);
   })
   .openapi(checkoutRoute, async (c) =>
-    c.json(await c.var.billhook.checkouts.create(c.req.valid("json")), 201),
+    c.json(await c.get("billhook").checkouts.create(c.req.valid("json")), 201),
   )
   .openapi(portalRoute, async (c) => {
     const { customerId: id } = c.req.valid("param");
-    const provider = c.var.billhook.provider;
+    const provider = c.get("billhook").provider;
     if (!provider) throw new BillhookError("PROVIDER_NOT_CONFIGURED", "No payment provider is configured.");
     const body = c.req.valid("json") ?? {};
     return c.json(
@@ -288,7 +288,7 @@ export const billingRoutes = new OpenAPIHono<HttpEnv>()
     );
   })
   .openapi(ensureCustomerRoute, async (c) => {
-    const customer = await c.var.billhook.customers.ensure(c.req.valid("json"));
+    const customer = await c.get("billhook").customers.ensure(c.req.valid("json"));
     return c.json(
       {
         id: customer.id,

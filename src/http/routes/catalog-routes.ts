@@ -79,10 +79,10 @@ const reconcileRoute = createRoute(
 export const catalogRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(catalogRoute, (c) =>
     c.json(
-      { features: [...c.var.billhook.catalog.features], products: [...c.var.billhook.catalog.entries] },
+      { features: [...c.get("billhook").catalog.features], products: [...c.get("billhook").catalog.entries] },
       200,
     ),
   )
-  .openapi(diffRoute, async (c) => c.json({ actions: await c.var.billhook.catalogSync.diff() }, 200))
-  .openapi(pushRoute, async (c) => c.json({ actions: await c.var.billhook.catalogSync.push() }, 200))
-  .openapi(reconcileRoute, async (c) => c.json(await c.var.billhook.reconciler.run(), 200));
+  .openapi(diffRoute, async (c) => c.json({ actions: await c.get("billhook").catalogSync.diff() }, 200))
+  .openapi(pushRoute, async (c) => c.json({ actions: await c.get("billhook").catalogSync.push() }, 200))
+  .openapi(reconcileRoute, async (c) => c.json(await c.get("billhook").reconciler.run(), 200));

@@ -241,35 +241,38 @@ const historyRoute = createRoute(
 );
 
 export const creditRoutes = new OpenAPIHono<HttpEnv>()
-  .openapi(spendRoute, async (c) => c.json(await c.var.billhook.credits.spend(c.req.valid("json")), 200))
-  .openapi(holdRoute, async (c) => c.json(await c.var.billhook.credits.hold(c.req.valid("json")), 201))
+  .openapi(spendRoute, async (c) => c.json(await c.get("billhook").credits.spend(c.req.valid("json")), 200))
+  .openapi(holdRoute, async (c) => c.json(await c.get("billhook").credits.hold(c.req.valid("json")), 201))
   .openapi(getHoldRoute, async (c) =>
-    c.json(await c.var.billhook.credits.getHold(c.req.valid("param").holdId), 200),
+    c.json(await c.get("billhook").credits.getHold(c.req.valid("param").holdId), 200),
   )
   .openapi(commitRoute, async (c) =>
-    c.json(await c.var.billhook.credits.commit(c.req.valid("param").holdId, c.req.valid("json").amount), 200),
+    c.json(
+      await c.get("billhook").credits.commit(c.req.valid("param").holdId, c.req.valid("json").amount),
+      200,
+    ),
   )
   .openapi(releaseRoute, async (c) =>
-    c.json(await c.var.billhook.credits.release(c.req.valid("param").holdId), 200),
+    c.json(await c.get("billhook").credits.release(c.req.valid("param").holdId), 200),
   )
   .openapi(failRoute, async (c) =>
-    c.json(await c.var.billhook.credits.fail(c.req.valid("param").holdId), 200),
+    c.json(await c.get("billhook").credits.fail(c.req.valid("param").holdId), 200),
   )
   .openapi(grantRoute, async (c) => {
     const { expiresAt, ...body } = c.req.valid("json");
-    const granted = await c.var.billhook.credits.grant({
+    const granted = await c.get("billhook").credits.grant({
       ...body,
       ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
     });
     return c.json(granted, 201);
   })
   .openapi(balancesRoute, async (c) =>
-    c.json({ items: await c.var.billhook.credits.balances(c.req.valid("param").customerId) }, 200),
+    c.json({ items: await c.get("billhook").credits.balances(c.req.valid("param").customerId) }, 200),
   )
   .openapi(historyRoute, async (c) => {
     const { customerId: id, type } = c.req.valid("param");
     const { limit, before } = c.req.valid("query");
-    const page = await c.var.billhook.credits.history({
+    const page = await c.get("billhook").credits.history({
       customerId: id,
       type,
       limit,

@@ -33,7 +33,7 @@ export const healthRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(healthRoute, (c) => c.json({ status: "ok" }, 200))
   .openapi(readyRoute, async (c) => {
     try {
-      await c.var.billhook.storage.ping();
+      await c.get("billhook").storage.ping();
     } catch {
       throw new BillhookError("STORAGE_UNAVAILABLE", "The database does not answer.");
     }

@@ -98,12 +98,12 @@ const verifyRoute = createRoute(
 
 export const ledgerRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(getAccountRoute, async (c) => {
-    const balance = await c.var.billhook.ledger.getAccountBalance(c.req.valid("param").accountId);
+    const balance = await c.get("billhook").ledger.getAccountBalance(c.req.valid("param").accountId);
     return c.json(presentAccountBalance(balance), 200);
   })
   .openapi(listAccountsRoute, async (c) => {
     const { after, ...filter } = c.req.valid("query");
-    const items = await c.var.billhook.ledger.listAccounts({
+    const items = await c.get("billhook").ledger.listAccounts({
       ...filter,
       ...(after ? { afterId: after } : {}),
     });
@@ -111,14 +111,14 @@ export const ledgerRoutes = new OpenAPIHono<HttpEnv>()
     return c.json({ items: items.map(presentAccountBalance), nextAfter }, 200);
   })
   .openapi(getTransactionRoute, async (c) => {
-    const transaction = await c.var.billhook.ledger.getTransaction(c.req.valid("param").transactionId);
+    const transaction = await c.get("billhook").ledger.getTransaction(c.req.valid("param").transactionId);
     return c.json(presentTransaction(transaction), 200);
   })
   .openapi(postTransactionRoute, async (c) => {
-    const result = await c.var.billhook.ledger.post(c.req.valid("json"));
+    const result = await c.get("billhook").ledger.post(c.req.valid("json"));
     return c.json(presentTransaction(result.transaction), result.replayed ? 200 : 201);
   })
-  .openapi(verifyRoute, async (c) => c.json(await c.var.billhook.ledger.verify(), 200));
+  .openapi(verifyRoute, async (c) => c.json(await c.get("billhook").ledger.verify(), 200));
 
 function presentAccountBalance(balance: AccountBalance) {
   return {

@@ -87,7 +87,7 @@ export const realtimeRoutes = new OpenAPIHono<HttpEnv>()
     const controller = new AbortController();
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => controller.abort());
-      for await (const event of c.var.billhook.events.watch(id, {
+      for await (const event of c.get("billhook").events.watch(id, {
         intervalMs: watchIntervalMs,
         signal: controller.signal,
       })) {
@@ -96,7 +96,7 @@ export const realtimeRoutes = new OpenAPIHono<HttpEnv>()
     }) as never;
   })
   .openapi(productsRoute, async (c) => {
-    const { catalog, entitlements } = c.var.billhook;
+    const { catalog, entitlements } = c.get("billhook");
     const held = new Set(
       (await entitlements.listActive(c.req.valid("query").customerId)).map((row) => row.catalogKey),
     );
@@ -115,7 +115,7 @@ export const realtimeRoutes = new OpenAPIHono<HttpEnv>()
 
 /** Registered only outside production, so there it is a plain 404 and absent from the spec. */
 export const developmentRoutes = new OpenAPIHono<HttpEnv>().openapi(simulateRoute, async (c) => {
-  const { billhook } = c.var;
+  const billhook = c.get("billhook");
   const { customerId: id, product } = c.req.valid("json");
   const entry = billhook.catalog.find(product);
   if (!entry)

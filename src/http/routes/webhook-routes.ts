@@ -89,7 +89,7 @@ const replayRoute = createRoute(
 
 export const webhookRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(providerWebhookRoute, async (c) => {
-    const { billhook } = c.var;
+    const billhook = c.get("billhook");
     const rawBody = await c.req.text();
     const headers = Object.fromEntries(c.req.raw.headers.entries());
     const { duplicate } = await billhook.webhooks.receive(c.req.valid("param").provider, rawBody, headers);
@@ -101,17 +101,17 @@ export const webhookRoutes = new OpenAPIHono<HttpEnv>()
     return c.json({ received: true, duplicate }, 202);
   })
   .openapi(listRoute, async (c) => {
-    const items = await c.var.billhook.webhooks.list(c.req.valid("query"));
+    const items = await c.get("billhook").webhooks.list(c.req.valid("query"));
     return c.json({ items: items.map(presentDelivery) }, 200);
   })
   .openapi(getRoute, async (c) => {
-    const delivery = await c.var.billhook.webhooks.get(c.req.valid("param").id);
+    const delivery = await c.get("billhook").webhooks.get(c.req.valid("param").id);
     return c.json({ ...presentDelivery(delivery), payload: JSON.parse(delivery.payload) }, 200);
   })
   .openapi(replayRoute, async (c) => {
     const { id } = c.req.valid("param");
-    await c.var.billhook.webhooks.replay({ id });
-    return c.json(presentDelivery(await c.var.billhook.webhooks.get(id)), 200);
+    await c.get("billhook").webhooks.replay({ id });
+    return c.json(presentDelivery(await c.get("billhook").webhooks.get(id)), 200);
   });
 
 /**
