@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
@@ -9,8 +7,8 @@ import { Catalog } from "../src/modules/catalog/index.js";
 import { Credits } from "../src/modules/credits/index.js";
 import { Ledger } from "../src/modules/ledger/index.js";
 import type { Storage } from "../src/storage/index.js";
-import { openStorage } from "../src/storage/open-storage.js";
-import { formatRate, perSecond, type Row, ratio, runConcurrently, timeIt } from "./measure.js";
+import { withPostgresBench, withSqliteBench } from "./bench-databases.js";
+import { comparisonRow, perSecond, type Row, runConcurrently, timeIt } from "./measure.js";
 
 const spendsSqlite = 10_000;
 const spendsPostgres = 4_000;
@@ -40,16 +38,12 @@ async function spend(credits: Credits, key: string): Promise<void> {
 
 /** Atomic spends on one hot balance vs a bare `UPDATE … SET balance = balance - 1 WHERE balance >= 1`. */
 export async function benchCreditsSqlite(): Promise<Row> {
-  const directory = mkdtempSync(join(tmpdir(), "billhook-bench-"));
-  try {
-    const storage = openStorage({ databaseUrl: join(directory, "credits.db") });
-    await storage.migrate();
+  return withSqliteBench(async (storage, directory) => {
     const credits = creditsOver(storage);
     await prepare(credits, spendsSqlite);
     const seconds = await timeIt(async () => {
       for (let index = 0; index < spendsSqlite; index++) await spend(credits, `run_${index}`);
     });
-    await storage.close();
 
     const raw = new SqliteDatabase(join(directory, "raw.db"));
     raw.pragma("journal_mode = WAL");
@@ -62,38 +56,21 @@ export async function benchCreditsSqlite(): Promise<Row> {
       for (let index = 0; index < rawCount; index++) update.run();
     });
     raw.close();
-    const ours = perSecond(spendsSqlite, seconds);
-    const baseline = perSecond(rawCount, rawSeconds);
-    return {
-      operation: "credit spend, SQLite (one hot balance, sequential)",
-      billhook: formatRate(ours, "spends/s"),
-      baselineName: "conditional UPDATE, autocommit",
-      baseline: formatRate(baseline, "updates/s"),
-      ratio: ratio(ours, baseline),
-    };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+    return comparisonRow(
+      "credit spend, SQLite (one hot balance, sequential)",
+      { rate: perSecond(spendsSqlite, seconds), unit: "spends/s" },
+      { name: "conditional UPDATE, autocommit", rate: perSecond(rawCount, rawSeconds), unit: "updates/s" },
+    );
+  });
 }
 
 export async function benchCreditsPostgres(url: string): Promise<Row> {
-  const schema = `bh_bench_credits_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  try {
-    const storage = openStorage({
-      databaseUrl: url,
-      postgresSchema: schema,
-      poolSizeMax: postgresConcurrency,
-    });
-    await storage.migrate();
+  return withPostgresBench(url, postgresConcurrency, async (storage, admin, schema) => {
     const credits = creditsOver(storage);
     await prepare(credits, spendsPostgres);
     const seconds = await timeIt(() =>
       runConcurrently(spendsPostgres, postgresConcurrency, (index) => spend(credits, `run_${index}`)),
     );
-    await storage.close();
 
     await admin.query(`create table ${schema}.raw_balances (id int primary key, balance bigint not null)`);
     const rawCount = 20_000;
@@ -108,17 +85,10 @@ export async function benchCreditsPostgres(url: string): Promise<Row> {
       }),
     );
     await pool.end();
-    const ours = perSecond(spendsPostgres, seconds);
-    const baseline = perSecond(rawCount, rawSeconds);
-    return {
-      operation: `credit spend, PostgreSQL (one hot balance, ${postgresConcurrency} concurrent)`,
-      billhook: formatRate(ours, "spends/s"),
-      baselineName: "conditional UPDATE, autocommit",
-      baseline: formatRate(baseline, "updates/s"),
-      ratio: ratio(ours, baseline),
-    };
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  }
+    return comparisonRow(
+      `credit spend, PostgreSQL (one hot balance, ${postgresConcurrency} concurrent)`,
+      { rate: perSecond(spendsPostgres, seconds), unit: "spends/s" },
+      { name: "conditional UPDATE, autocommit", rate: perSecond(rawCount, rawSeconds), unit: "updates/s" },
+    );
+  });
 }

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import pg from "pg";
 import { ManualClock } from "../src/kernel/index.js";
 import { Ledger } from "../src/modules/ledger/index.js";
-import { openStorage } from "../src/storage/open-storage.js";
-import { formatRate, perSecond, type Row, ratio, runConcurrently, timeIt } from "./measure.js";
+import { withPostgresBench, withSqliteBench } from "./bench-databases.js";
+import { comparisonRow, perSecond, type Row, runConcurrently, timeIt } from "./measure.js";
 
 const postingsSqlite = 5_000;
 const postingsPostgres = 3_000;
@@ -24,16 +21,12 @@ function posting(index: number, run: string) {
 
 /** Ledger posts (each: header, 2 entries, 2 balance upserts, idempotency check) vs raw row inserts. */
 export async function benchLedgerSqlite(): Promise<Row> {
-  const directory = mkdtempSync(join(tmpdir(), "billhook-bench-"));
-  try {
-    const storage = openStorage({ databaseUrl: join(directory, "ledger.db") });
-    await storage.migrate();
+  return withSqliteBench(async (storage, directory) => {
     const ledger = new Ledger(storage, new ManualClock());
     for (let index = 0; index < 200; index++) await ledger.post(posting(index, "warm"));
     const seconds = await timeIt(async () => {
       for (let index = 0; index < postingsSqlite; index++) await ledger.post(posting(index, "run"));
     });
-    await storage.close();
 
     const raw = new SqliteDatabase(join(directory, "raw.db"));
     raw.pragma("journal_mode = WAL");
@@ -46,32 +39,16 @@ export async function benchLedgerSqlite(): Promise<Row> {
       })();
     });
     raw.close();
-    const ours = perSecond(postingsSqlite, seconds);
-    const baseline = perSecond(rawCount, rawSeconds);
-    return {
-      operation: "ledger post, SQLite (sequential, 1 tx each)",
-      billhook: formatRate(ours, "posts/s"),
-      baselineName: "prepared INSERT loop, one tx",
-      baseline: formatRate(baseline, "rows/s"),
-      ratio: ratio(ours, baseline),
-    };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+    return comparisonRow(
+      "ledger post, SQLite (sequential, 1 tx each)",
+      { rate: perSecond(postingsSqlite, seconds), unit: "posts/s" },
+      { name: "prepared INSERT loop, one tx", rate: perSecond(rawCount, rawSeconds), unit: "rows/s" },
+    );
+  });
 }
 
 export async function benchLedgerPostgres(url: string): Promise<Row> {
-  const schema = `bh_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  try {
-    const storage = openStorage({
-      databaseUrl: url,
-      postgresSchema: schema,
-      poolSizeMax: postgresConcurrency,
-    });
-    await storage.migrate();
+  return withPostgresBench(url, postgresConcurrency, async (storage, admin, schema) => {
     const ledger = new Ledger(storage, new ManualClock());
     await runConcurrently(200, postgresConcurrency, async (index) => {
       await ledger.post(posting(index, "warm"));
@@ -81,7 +58,6 @@ export async function benchLedgerPostgres(url: string): Promise<Row> {
         await ledger.post(posting(index, "run"));
       }),
     );
-    await storage.close();
 
     await admin.query(
       `create table ${schema}.raw_rows (id bigserial primary key, account text not null, amount bigint not null)`,
@@ -98,17 +74,10 @@ export async function benchLedgerPostgres(url: string): Promise<Row> {
       }
       await admin.query("commit");
     });
-    const ours = perSecond(postingsPostgres, seconds);
-    const baseline = perSecond(rawCount, rawSeconds);
-    return {
-      operation: `ledger post, PostgreSQL (${postgresConcurrency} concurrent)`,
-      billhook: formatRate(ours, "posts/s"),
-      baselineName: "prepared INSERT loop, one tx",
-      baseline: formatRate(baseline, "rows/s"),
-      ratio: ratio(ours, baseline),
-    };
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  }
+    return comparisonRow(
+      `ledger post, PostgreSQL (${postgresConcurrency} concurrent)`,
+      { rate: perSecond(postingsPostgres, seconds), unit: "posts/s" },
+      { name: "prepared INSERT loop, one tx", rate: perSecond(rawCount, rawSeconds), unit: "rows/s" },
+    );
+  });
 }

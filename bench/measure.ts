@@ -58,3 +58,18 @@ export function printTable(rows: Row[]): void {
   console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
   for (const row of rows) console.log(line(row));
 }
+
+/** One table row: our rate next to the raw baseline's, with the ratio. */
+export function comparisonRow(
+  operation: string,
+  ours: { rate: number; unit: string },
+  baseline: { name: string; rate: number; unit: string },
+): Row {
+  return {
+    operation,
+    billhook: formatRate(ours.rate, ours.unit),
+    baselineName: baseline.name,
+    baseline: formatRate(baseline.rate, baseline.unit),
+    ratio: ratio(ours.rate, baseline.rate),
+  };
+}

@@ -1,27 +1,14 @@
 import type { FaultSettings } from "../emulators/polar/index.js";
 import type { Storage } from "../storage/index.js";
 import { type PolarDriver, startPolarDriver } from "./provider-drivers.js";
-import { type ProviderHarness, startProviderHarness } from "./provider-harness.js";
+import { conformanceCatalog, type ProviderHarness, startProviderHarness } from "./provider-harness.js";
 
-/** The conformance catalog plus a pay-what-you-want tip, which only some scenarios need. */
+/** The conformance catalog's plan and products (not its credit pack) plus a pay-what-you-want tip. */
 export const testCatalog = {
   catalog: {
-    features: { export: {}, priority_support: {}, reports: {} },
-    plans: {
-      pro: {
-        name: "Pro",
-        price: { amountMinor: 1200, currency: "USD" },
-        interval: "month",
-        features: ["export", "priority_support"],
-      },
-    },
-    products: {
-      reports_pack: {
-        name: "Reports pack",
-        price: { amountMinor: 4900, currency: "USD" },
-        features: ["reports"],
-      },
-    },
+    features: conformanceCatalog.catalog.features,
+    plans: conformanceCatalog.catalog.plans,
+    products: conformanceCatalog.catalog.products,
     tips: {
       tip: { name: "Tip", currency: "USD", minimumMinor: 100, maximumMinor: 10_000, presetMinor: 500 },
     },
