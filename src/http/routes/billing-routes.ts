@@ -30,7 +30,7 @@ const checkResultSchema = z
   })
   .openapi("CheckResult");
 
-const checkRoute = createRoute(
+export const checkRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/entitlements/check",
@@ -52,7 +52,7 @@ const checkRoute = createRoute(
   }),
 );
 
-const entitlementsRoute = createRoute(
+export const entitlementsRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/customers/{customerId}/entitlements",
@@ -79,7 +79,7 @@ const entitlementsRoute = createRoute(
   }),
 );
 
-const checkoutRoute = createRoute(
+export const checkoutRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/checkouts",
@@ -119,7 +119,7 @@ const checkoutRoute = createRoute(
   }),
 );
 
-const portalRoute = createRoute(
+export const portalRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/customers/{customerId}/portal",
@@ -140,7 +140,7 @@ const portalRoute = createRoute(
   }),
 );
 
-const ensureCustomerRoute = createRoute(
+export const ensureCustomerRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/customers",
@@ -174,7 +174,7 @@ const ensureCustomerRoute = createRoute(
   }),
 );
 
-const checkoutsOfRoute = createRoute(
+export const checkoutsOfRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/customers/{customerId}/checkouts",
@@ -203,7 +203,7 @@ const checkoutsOfRoute = createRoute(
   }),
 );
 
-const paymentIntentRoute = createRoute(
+export const paymentIntentRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/payment-intents",

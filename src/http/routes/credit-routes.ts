@@ -53,7 +53,7 @@ function json<T extends z.ZodType>(schema: T) {
   return { body: { required: true, content: { "application/json": { schema } } } };
 }
 
-const spendRoute = createRoute(
+export const spendRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/credits/spend",
@@ -72,7 +72,7 @@ const spendRoute = createRoute(
   }),
 );
 
-const holdRoute = createRoute(
+export const holdRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/credits/holds",
@@ -102,7 +102,7 @@ const settleResponses = {
   ...problemResponses,
 };
 
-const getHoldRoute = createRoute(
+export const getHoldRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/credits/holds/{holdId}",
@@ -117,7 +117,7 @@ const getHoldRoute = createRoute(
   }),
 );
 
-const commitRoute = createRoute(
+export const commitRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/credits/holds/{holdId}/commit",
@@ -131,7 +131,7 @@ const commitRoute = createRoute(
   }),
 );
 
-const releaseRoute = createRoute(
+export const releaseRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/credits/holds/{holdId}/release",
@@ -142,7 +142,7 @@ const releaseRoute = createRoute(
   }),
 );
 
-const failRoute = createRoute(
+export const failRoute = createRoute(
   secured("server", {
     method: "post",
     path: "/v1/credits/holds/{holdId}/fail",
@@ -154,7 +154,7 @@ const failRoute = createRoute(
   }),
 );
 
-const grantRoute = createRoute(
+export const grantRoute = createRoute(
   secured("admin", {
     method: "post",
     path: "/v1/credits/grants",
@@ -184,7 +184,7 @@ const grantRoute = createRoute(
   }),
 );
 
-const balancesRoute = createRoute(
+export const balancesRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/customers/{customerId}/credits",
@@ -198,7 +198,7 @@ const balancesRoute = createRoute(
   }),
 );
 
-const historyRoute = createRoute(
+export const historyRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/customers/{customerId}/credits/{type}/history",

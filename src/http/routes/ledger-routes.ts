@@ -54,7 +54,7 @@ const listAccountsRoute = createRoute(
   }),
 );
 
-const getTransactionRoute = createRoute(
+export const getTransactionRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/ledger/transactions/{transactionId}",

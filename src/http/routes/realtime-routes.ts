@@ -26,7 +26,7 @@ const eventsRoute = createRoute(
   }),
 );
 
-const productsRoute = createRoute(
+export const productsRoute = createRoute(
   secured("server", {
     method: "get",
     path: "/v1/products",
