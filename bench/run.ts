@@ -8,6 +8,7 @@ import { benchCreditsPostgres, benchCreditsSqlite } from "./credits-bench.js";
 import { benchHttp } from "./http-bench.js";
 import { benchLedgerPostgres, benchLedgerSqlite } from "./ledger-bench.js";
 import { printTable, type Row } from "./measure.js";
+import { benchUsagePostgres, benchUsageSqlite } from "./usage-bench.js";
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -26,9 +27,11 @@ async function postgresReachable(): Promise<boolean> {
 const rows: Row[] = [];
 rows.push(await benchLedgerSqlite());
 rows.push(await benchCreditsSqlite());
+rows.push(...(await benchUsageSqlite()));
 if (await postgresReachable()) {
   rows.push(await benchLedgerPostgres(postgresUrl));
   rows.push(await benchCreditsPostgres(postgresUrl));
+  rows.push(...(await benchUsagePostgres(postgresUrl)));
 } else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
 rows.push(...(await benchHttp()));
 printTable(rows);

@@ -11,6 +11,7 @@ import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/in
 import { Ledger } from "./modules/ledger/index.js";
 import type { BillingProvider } from "./modules/provider/index.js";
 import { CustomerEvents } from "./modules/realtime/index.js";
+import { Usage } from "./modules/usage/index.js";
 import { WebhookInbox } from "./modules/webhooks/index.js";
 import type { Storage, Stores } from "./storage/index.js";
 
@@ -40,6 +41,7 @@ export interface Billhook {
   readonly entitlements: Entitlements;
   readonly billing: Billing;
   readonly credits: Credits;
+  readonly usage: Usage;
   readonly events: CustomerEvents;
   readonly webhooks: WebhookInbox<Stores>;
   readonly reconciler: Reconciler;
@@ -74,8 +76,14 @@ export function createBillhook(options: BillhookOptions): Billhook {
     pastDueGraceMs: config.pastDueGraceMs,
     credits,
   });
-  const entitlements = new Entitlements(storage, clock, catalog, config.upgradeUrl, (customerId, type) =>
-    credits.available(customerId, type),
+  const usage = new Usage({ access: storage, clock, catalog, settings: config.usage });
+  const entitlements = new Entitlements(
+    storage,
+    clock,
+    catalog,
+    config.upgradeUrl,
+    (customerId, type) => credits.available(customerId, type),
+    (customerId, meter) => usage.quota(customerId, meter),
   );
   const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
   return {
@@ -97,6 +105,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
     entitlements,
     billing,
     credits,
+    usage,
     events: new CustomerEvents({ entitlements, credits, catalog }),
     webhooks: new WebhookInbox<Stores>({
       access: storage,

@@ -58,7 +58,7 @@ describe("the client's types are the server contract's", () => {
       units?: number | undefined;
     }>();
     expectTypeOf<Contract.CheckResult["code"]>().toEqualTypeOf<
-      "ALLOWED" | "PAYMENT_REQUIRED" | "SUBSCRIPTION_REQUIRED" | "INSUFFICIENT_CREDITS"
+      "ALLOWED" | "PAYMENT_REQUIRED" | "SUBSCRIPTION_REQUIRED" | "INSUFFICIENT_CREDITS" | "QUOTA_EXCEEDED"
     >();
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkMeters, meterSchema, usageLimit } from "./usage-config-schema.js";
 
 /**
  * What `billhook.config.ts` may declare. Later issues add the catalog (features, plans, packs); every
@@ -36,14 +37,20 @@ export const catalogSchema = z
         z
           .object({
             name: z.string().max(200).optional(),
-            type: z.enum(["boolean", "credits"]).default("boolean"),
+            type: z.enum(["boolean", "credits", "metered"]).default("boolean"),
             /** For `type: "credits"`: the credit type whose available balance `check` compares to `units`. */
             creditType: creditTypeKey.optional(),
+            /** For `type: "metered"`: the meter whose use in the period `check` compares to the plan's limit. */
+            meter: catalogKey.optional(),
           })
           .strict()
           .refine((feature) => (feature.type === "credits") === (feature.creditType !== undefined), {
             message: 'a "credits" feature names its creditType, and only it does',
             path: ["creditType"],
+          })
+          .refine((feature) => (feature.type === "metered") === (feature.meter !== undefined), {
+            message: 'a "metered" feature names its meter, and only it does',
+            path: ["meter"],
           }),
       )
       .default({}),
@@ -60,6 +67,8 @@ export const catalogSchema = z
             features,
             /** Credit allowances granted each month, by credit type. */
             credits: z.record(creditTypeKey, planAllowance).default({}),
+            /** Usage included each period, by meter, e.g. `{ api_calls: { limit: 1000, overage: "block" } }`. */
+            limits: z.record(catalogKey, usageLimit).default({}),
           })
           .strict(),
       )
@@ -79,6 +88,8 @@ export const catalogSchema = z
       .default({}),
     /** Credit types, e.g. `{ images: { unit: "image" } }`; each is a currency of its own in the ledger. */
     credits: z.record(creditTypeKey, z.object({ unit: z.string().min(1).max(40) }).strict()).default({}),
+    /** Usage meters, e.g. `{ api_calls: { event: "api.request" } }`; see docs/usage.md. */
+    meters: z.record(catalogKey, meterSchema).default({}),
     /** One-time products that grant credits: a fixed `amount`, or pay-what-you-want at `creditsPerMinor`. */
     creditPacks: z
       .record(
@@ -153,6 +164,7 @@ export const catalogSchema = z
       seen.add(key);
     }
     checkCreditTypes(catalog, context);
+    checkMeters(catalog, context);
     for (const group of ["plans", "products"] as const) {
       for (const [key, entry] of Object.entries(catalog[group])) {
         entry.features.forEach((feature, index) => {
@@ -222,6 +234,18 @@ export const billhookConfigSchema = z
         buyCreditsUrl: z.url().optional(),
         /** Balances list credits expiring within this many days as "expiring soon". */
         creditsExpiringSoonDays: z.number().int().min(1).max(365).optional(),
+        /** Usage status thresholds, in percent of the limit: warning, critical, exceeded (80 / 95 / 100). */
+        usageThresholds: z
+          .object({
+            warningPercent: z.number().min(0).max(1000).default(80),
+            criticalPercent: z.number().min(0).max(1000).default(95),
+            exceededPercent: z.number().min(0).max(1000).default(100),
+          })
+          .strict()
+          .refine((t) => t.warningPercent <= t.criticalPercent && t.criticalPercent <= t.exceededPercent, {
+            message: "thresholds must not decrease: warningPercent <= criticalPercent <= exceededPercent",
+          })
+          .optional(),
         /** Largest request body accepted, in bytes. */
         requestBodyBytesMax: z
           .number()

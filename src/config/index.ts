@@ -7,4 +7,4 @@ export {
   type Environment,
   environmentSchema,
 } from "./config-schema.js";
-export { type ResolvedConfig, resolveConfig } from "./resolve-config.js";
+export { type ResolvedConfig, resolveConfig, type UsageSettings } from "./resolve-config.js";

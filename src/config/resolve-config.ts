@@ -20,6 +20,14 @@ export interface ResolvedConfig {
   idempotencyRetentionMs: number;
   requestBodyBytesMax: number;
   credits: CreditSettings;
+  usage: UsageSettings;
+}
+
+export interface UsageSettings {
+  /** Status thresholds in percent of the limit. */
+  thresholds: { warningPercent: number; criticalPercent: number; exceededPercent: number };
+  /** How far in the future (by our clock) an event's timestamp may be before it is refused. */
+  timestampSkewMsMax: number;
 }
 
 export interface CreditSettings {
@@ -63,6 +71,14 @@ export function resolveConfig(
       onRefund: settings.creditsOnRefund ?? "claw_back_unspent",
       buyUrl: settings.buyCreditsUrl ?? settings.upgradeUrl ?? null,
       expiringSoonMs: (settings.creditsExpiringSoonDays ?? 7) * 24 * hourMs,
+    },
+    usage: {
+      thresholds: {
+        warningPercent: settings.usageThresholds?.warningPercent ?? 80,
+        criticalPercent: settings.usageThresholds?.criticalPercent ?? 95,
+        exceededPercent: settings.usageThresholds?.exceededPercent ?? 100,
+      },
+      timestampSkewMsMax: 5 * 60 * 1000,
     },
   };
 }

@@ -17,6 +17,7 @@ import { creditRoutes } from "./routes/credit-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
 import { developmentRoutes, realtimeRoutes } from "./routes/realtime-routes.js";
+import { usageRoutes } from "./routes/usage-routes.js";
 import { webhookRoutes } from "./routes/webhook-routes.js";
 
 /** Paths under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
@@ -99,6 +100,7 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.route("/", catalogRoutes);
   app.route("/", webhookRoutes);
   app.route("/", creditRoutes);
+  app.route("/", usageRoutes);
   app.route("/", realtimeRoutes);
   if (!billhook.config.production) app.route("/", developmentRoutes);
 

@@ -29,6 +29,8 @@ export const statusByCode: Record<ErrorCode, number> = {
   UNKNOWN_CREDIT_TYPE: 404,
   HOLD_NOT_ACTIVE: 409,
   COMMIT_EXCEEDS_HOLD: 422,
+  QUOTA_EXCEEDED: 402,
+  UNKNOWN_METER: 404,
   INTERNAL: 500,
 };
 

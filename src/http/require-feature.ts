@@ -12,13 +12,15 @@ const denials = {
   },
   PAYMENT_REQUIRED: { status: 402, title: "Payment required", detail: "A payment is overdue for" },
   INSUFFICIENT_CREDITS: { status: 402, title: "Insufficient credits", detail: "Not enough credits for" },
+  QUOTA_EXCEEDED: { status: 402, title: "Quota exceeded", detail: "The usage quota is used up for" },
 } as const;
 
 /**
  * Hono middleware for apps that embed Billhook: lets the request through only when the customer may use
  * `feature` (for `units`, when it is credit-backed). Otherwise it answers `application/problem+json`:
  * 403 `SUBSCRIPTION_REQUIRED` with the product that would grant it and the upgrade URL, or 402
- * (`PAYMENT_REQUIRED`, `INSUFFICIENT_CREDITS`) where paying would fix it.
+ * (`PAYMENT_REQUIRED`, `INSUFFICIENT_CREDITS`, `QUOTA_EXCEEDED` with `remaining` and `resetsAt`) where
+ * paying (or waiting for the period to reset) would fix it.
  *
  * @example
  * app.get("/export", requireFeature(billhook, "export", { customerId: (c) => c.get("userId") }), handler);
@@ -53,6 +55,15 @@ export function requireFeature(
         upgradeProduct: result.upgradeProduct,
         upgradeUrl: result.upgradeUrl,
         ...("balance" in result ? { balance: result.balance, units: result.units } : {}),
+        ...("resetsAt" in result
+          ? {
+              used: result.used,
+              limit: result.limit,
+              remaining: result.remaining,
+              resetsAt: result.resetsAt,
+              units: result.units,
+            }
+          : {}),
       }),
       { status: denial.status, headers: { "content-type": problemContentType } },
     );

@@ -30,6 +30,8 @@ export type ErrorCode =
   | "UNKNOWN_CREDIT_TYPE"
   | "HOLD_NOT_ACTIVE"
   | "COMMIT_EXCEEDS_HOLD"
+  | "QUOTA_EXCEEDED"
+  | "UNKNOWN_METER"
   | "INTERNAL";
 
 export interface FieldIssue {

@@ -3,12 +3,14 @@ import type { DialectName } from "./dialect.js";
 import * as foundation from "./migrations/0001-foundation.js";
 import * as billing from "./migrations/0002-billing.js";
 import * as credits from "./migrations/0003-credits.js";
+import * as usage from "./migrations/0004-usage.js";
 
 /** Forward-only: there are no `down` migrations; a mistake is fixed by a new migration. */
 const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> }> = {
   "0001-foundation": foundation,
   "0002-billing": billing,
   "0003-credits": credits,
+  "0004-usage": usage,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -25,6 +25,27 @@ export interface Schema {
   };
   credit_grants: CreditGrantsTable;
   credit_holds: CreditHoldsTable;
+  usage_events: UsageEventsTable;
+  usage_meter_values: UsageMeterValuesTable;
+}
+
+export interface UsageEventsTable {
+  customer_id: string;
+  idempotency_key: string;
+  event_name: string;
+  value: number;
+  properties_json: string;
+  timestamp_ms: number;
+  received_at_ms: number;
+}
+
+export interface UsageMeterValuesTable {
+  customer_id: string;
+  meter: string;
+  idempotency_key: string;
+  timestamp_ms: number;
+  value: number;
+  unique_value: string | null;
 }
 
 export interface CreditGrantsTable {

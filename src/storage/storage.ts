@@ -9,6 +9,7 @@ import type { CustomerStore } from "../modules/customers/index.js";
 import type { EntitlementStore } from "../modules/entitlements/index.js";
 import type { IdempotencyStore } from "../modules/idempotency/index.js";
 import type { LedgerStore } from "../modules/ledger/index.js";
+import type { UsageStore } from "../modules/usage/index.js";
 import type { WebhookStore } from "../modules/webhooks/index.js";
 import { type DialectName, isTransientConflict } from "./dialect.js";
 import { type MigrationReport, migrateToLatest } from "./migrator.js";
@@ -22,6 +23,7 @@ import { KyselyCustomerStore } from "./stores/customer-store.js";
 import { KyselyEntitlementStore } from "./stores/entitlement-store.js";
 import { KyselyIdempotencyStore } from "./stores/idempotency-store.js";
 import { AccountCache, KyselyLedgerStore } from "./stores/ledger-store.js";
+import { KyselyUsageStore } from "./stores/usage-store.js";
 import { KyselyWebhookStore } from "./stores/webhook-store.js";
 
 /** Every store of every module, bound to one connection or transaction. */
@@ -36,6 +38,7 @@ export interface Stores {
   billing: BillingStore;
   entitlements: EntitlementStore;
   credits: CreditStore;
+  usage: UsageStore;
 }
 
 export interface StorageOptions {
@@ -112,6 +115,7 @@ export class Storage implements StoreAccess<Stores> {
       billing: new KyselyBillingStore(db),
       entitlements: new KyselyEntitlementStore(db),
       credits: new KyselyCreditStore(db, this.dialect),
+      usage: new KyselyUsageStore(db),
     };
   }
 

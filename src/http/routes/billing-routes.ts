@@ -10,7 +10,13 @@ const tags = ["Billing"];
 const checkResultSchema = z
   .object({
     allowed: z.boolean(),
-    code: z.enum(["ALLOWED", "PAYMENT_REQUIRED", "SUBSCRIPTION_REQUIRED", "INSUFFICIENT_CREDITS"]),
+    code: z.enum([
+      "ALLOWED",
+      "PAYMENT_REQUIRED",
+      "SUBSCRIPTION_REQUIRED",
+      "INSUFFICIENT_CREDITS",
+      "QUOTA_EXCEEDED",
+    ]),
     feature: z.string(),
     customerId: z.string(),
     grantedBy: z.object({ catalogKey: z.string(), sourceKind: z.string(), sourceId: z.string() }).nullable(),
@@ -26,7 +32,12 @@ const checkResultSchema = z
       .number()
       .int()
       .optional()
-      .openapi({ description: "Credit-backed features: the units asked for." }),
+      .openapi({ description: "Credit-backed and metered features: the units asked for." }),
+    used: z.number().optional().openapi({ description: "Metered features: use in the current period." }),
+    limit: z.number().nullable().optional().openapi({ description: "Metered features: included units." }),
+    remaining: z.number().nullable().optional(),
+    resetsAt: z.string().optional().openapi({ description: "Metered features: when the period resets." }),
+    overage: z.enum(["block", "allow_overage"]).nullable().optional(),
   })
   .openapi("CheckResult");
 

@@ -12,6 +12,27 @@ export interface CatalogEntry extends ProductSpec {
   creditPack?: CreditPackTerms;
   /** Credits a plan grants each month, one entry per credit type; absent or empty on everything else. */
   creditAllowances?: CreditAllowance[];
+  /** Usage a plan includes each period, one entry per meter; absent or empty on everything else. */
+  usageLimits?: UsageLimit[];
+}
+
+export interface UsageLimit {
+  meter: string;
+  limit: number;
+  overage: "block" | "allow_overage";
+}
+
+/** Which events a meter counts, how it aggregates them, and when it starts again. */
+export interface Meter {
+  key: string;
+  name: string;
+  event: string;
+  /** Properties an event must have, with these exact values, to count. */
+  filter: Record<string, string | number | boolean>;
+  aggregation: "count" | "sum" | "max" | "unique";
+  /** The aggregated property (`value` falls back to the event's value); null for `count`. */
+  property: string | null;
+  reset: "month" | "subscription";
 }
 
 export interface CreditPackTerms {
@@ -40,7 +61,9 @@ export interface CreditType {
 export interface Feature {
   key: string;
   name: string;
-  type: "boolean" | "credits";
+  type: "boolean" | "credits" | "metered";
   /** For credit-backed features: the credit type `check` compares to. */
   creditType: string | null;
+  /** For metered features: the meter whose use `check` compares to the plan's limit. */
+  meter: string | null;
 }

@@ -1,5 +1,5 @@
 import type { CatalogConfig } from "../../config/index.js";
-import type { CatalogEntry, CreditType, Feature } from "./catalog-types.js";
+import type { CatalogEntry, CreditType, Feature, Meter } from "./catalog-types.js";
 
 /**
  * The catalog declared in `billhook.config.ts`: features and the plans, one-time products and tips
@@ -9,6 +9,7 @@ export class Catalog {
   readonly entries: readonly CatalogEntry[];
   readonly features: readonly Feature[];
   readonly creditTypes: readonly CreditType[];
+  readonly meters: readonly Meter[];
   readonly #entriesByKey: Map<string, CatalogEntry>;
 
   constructor(config: CatalogConfig) {
@@ -17,6 +18,16 @@ export class Catalog {
       name: feature.name ?? key,
       type: feature.type,
       creditType: feature.creditType ?? null,
+      meter: feature.meter ?? null,
+    }));
+    this.meters = Object.entries(config.meters).map(([key, meter]) => ({
+      key,
+      name: meter.name ?? key,
+      event: meter.event,
+      filter: meter.filter,
+      aggregation: meter.aggregation,
+      property: meter.property ?? null,
+      reset: meter.reset,
     }));
     this.creditTypes = Object.entries(config.credits).map(([key, credit]) => ({ key, unit: credit.unit }));
     this.entries = [
@@ -36,6 +47,7 @@ export class Catalog {
             rollover: allowance.rollover,
             rolloverCap: allowance.rolloverCap ?? null,
           })),
+          usageLimits: Object.entries(plan.limits).map(([meter, limit]) => ({ meter, ...limit })),
         }),
       ),
       ...Object.entries(config.products).map(
@@ -109,6 +121,10 @@ export class Catalog {
 
   findCreditType(key: string): CreditType | undefined {
     return this.creditTypes.find((creditType) => creditType.key === key);
+  }
+
+  findMeter(key: string): Meter | undefined {
+    return this.meters.find((meter) => meter.key === key);
   }
 
   hasFeature(key: string): boolean {

@@ -32,6 +32,31 @@ export interface CreditCheckResult extends Omit<CheckResult, "code"> {
   units: number;
 }
 
+/** `check` of a metered feature: allowed while the period's use plus `units` stays within the limit. */
+export interface QuotaCheckResult extends Omit<CheckResult, "code"> {
+  code: "ALLOWED" | "QUOTA_EXCEEDED";
+  units: number;
+  used: number;
+  /** Included units this period; null when no plan the customer holds limits the meter. */
+  limit: number | null;
+  remaining: number | null;
+  /** When the period ends and the meter starts again from zero. */
+  resetsAt: string;
+  overage: "block" | "allow_overage" | null;
+}
+
+/** Reads a customer's use of one meter in its current period (the usage module, wired by the engine). */
+export type MeterQuotaReader = (
+  customerId: string,
+  meter: string,
+) => Promise<{
+  used: number;
+  limit: number | null;
+  remaining: number | null;
+  resetsAt: string;
+  overage: "block" | "allow_overage" | null;
+}>;
+
 /** Reads a customer's available credits of one type (the credits module, wired by the engine). */
 export type CreditBalanceReader = (customerId: string, creditType: string) => Promise<number>;
 
@@ -45,6 +70,7 @@ export class Entitlements {
   readonly #catalog: Catalog;
   readonly #upgradeUrlTemplate: string | null;
   readonly #creditBalance: CreditBalanceReader | null;
+  readonly #meterQuota: MeterQuotaReader | null;
 
   constructor(
     access: StoreAccess<EntitlementStores>,
@@ -52,8 +78,10 @@ export class Entitlements {
     catalog: Catalog,
     upgradeUrlTemplate: string | null = null,
     creditBalance: CreditBalanceReader | null = null,
+    meterQuota: MeterQuotaReader | null = null,
   ) {
     this.#creditBalance = creditBalance;
+    this.#meterQuota = meterQuota;
     this.#access = access;
     this.#clock = clock;
     this.#catalog = catalog;
@@ -126,8 +154,9 @@ export class Entitlements {
     customerId: string;
     feature: string;
     units?: number;
-  }): Promise<CheckResult | CreditCheckResult> {
+  }): Promise<CheckResult | CreditCheckResult | QuotaCheckResult> {
     const feature = this.#requireFeature(input.feature);
+    if (feature.meter && this.#meterQuota) return this.#checkQuota(input, feature.meter, this.#meterQuota);
     if (!feature.creditType || !this.#creditBalance) return this.check(input);
     const units = input.units ?? 1;
     const balance = await this.#creditBalance(input.customerId, feature.creditType);
@@ -143,6 +172,28 @@ export class Entitlements {
       upgradeProduct: null,
       upgradeUrl: allowed ? null : this.#upgradeUrl(input.feature, null),
       balance,
+    };
+  }
+
+  /** A metered feature needs access first; then `used + units` must fit the limit, or overage be allowed. */
+  async #checkQuota(
+    input: { customerId: string; feature: string; units?: number },
+    meter: string,
+    readQuota: MeterQuotaReader,
+  ): Promise<CheckResult | QuotaCheckResult> {
+    const access = await this.check(input);
+    if (!access.allowed) return access;
+    const units = input.units ?? 1;
+    const quota = await readQuota(input.customerId, meter);
+    const allowed =
+      quota.limit === null || quota.overage === "allow_overage" || quota.used + units <= quota.limit;
+    return {
+      ...access,
+      ...quota,
+      units,
+      allowed,
+      code: allowed ? "ALLOWED" : "QUOTA_EXCEEDED",
+      upgradeUrl: allowed ? null : this.#upgradeUrl(input.feature, null),
     };
   }
 

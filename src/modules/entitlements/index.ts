@@ -1,2 +1,8 @@
 export type { EntitlementRow, EntitlementStore } from "./entitlement-store.js";
-export { type CheckResult, type EntitlementStores, Entitlements } from "./entitlements-service.js";
+export {
+  type CheckResult,
+  type EntitlementStores,
+  Entitlements,
+  type MeterQuotaReader,
+  type QuotaCheckResult,
+} from "./entitlements-service.js";

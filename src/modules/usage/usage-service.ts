@@ -1,0 +1,211 @@
+import type { UsageSettings } from "../../config/index.js";
+import { BillhookError, type Clock, type StoreAccess, ValidationError } from "../../kernel/index.js";
+import type { BillingStore } from "../billing/index.js";
+import type { Catalog, Meter, UsageLimit } from "../catalog/index.js";
+import type { EntitlementStore } from "../entitlements/index.js";
+import { meterValuesOf } from "./meter-matching.js";
+import { checkEvent, usageLimits } from "./usage-limits.js";
+import { periodOf } from "./usage-periods.js";
+import type { UsageStore } from "./usage-store.js";
+import type {
+  IngestResult,
+  MeterQuota,
+  MeterStatus,
+  UsageEventInput,
+  UsageEventRecord,
+  UsageHealth,
+} from "./usage-types.js";
+
+export interface UsageStores {
+  usage: UsageStore;
+  billing: Pick<BillingStore, "listSubscriptionsOf">;
+  entitlements: Pick<EntitlementStore, "findActive">;
+}
+
+export interface UsageOptions {
+  access: StoreAccess<UsageStores>;
+  clock: Clock;
+  catalog: Catalog;
+  settings: UsageSettings;
+}
+
+/**
+ * Usage metering: events stored first (deduplicated by the caller's idempotency key), each event's
+ * contribution to every matching meter computed once at ingest, and quotas read per period.
+ */
+export class Usage {
+  readonly #access: StoreAccess<UsageStores>;
+  readonly #clock: Clock;
+  readonly #catalog: Catalog;
+  readonly #settings: UsageSettings;
+
+  constructor(options: UsageOptions) {
+    this.#access = options.access;
+    this.#clock = options.clock;
+    this.#catalog = options.catalog;
+    this.#settings = options.settings;
+  }
+
+  /**
+   * Records a batch atomically: every event is validated first (issues name the index, e.g.
+   * `events.3.timestamp`), then one transaction stores the new ones; repeated keys are counted as
+   * duplicates and change nothing.
+   *
+   * @example
+   * await billhook.usage.ingest([{ customerId: "u1", event: "api.request", idempotencyKey: "req_1" }]);
+   * // { inserted: 1, duplicates: 0 }
+   */
+  async ingest(events: UsageEventInput[]): Promise<IngestResult> {
+    const nowMs = this.#clock.now().getTime();
+    if (events.length < 1 || events.length > usageLimits.batchEventsMax)
+      throw new ValidationError("The usage batch is invalid.", [
+        { path: "events", message: `must hold 1 to ${usageLimits.batchEventsMax} events` },
+      ]);
+    const issues = events.flatMap((event, index) =>
+      checkEvent(event, index, nowMs, this.#settings.timestampSkewMsMax),
+    );
+    if (issues.length > 0) throw new ValidationError("The usage batch is invalid.", issues);
+    const unique = new Map<string, UsageEventRecord>();
+    for (const event of events) {
+      const record = toRecord(event, nowMs);
+      const key = `${record.customerId}\u0000${record.idempotencyKey}`;
+      if (!unique.has(key)) unique.set(key, record);
+    }
+    // Key order: two batches sharing keys lock them in the same order on PostgreSQL, so never deadlock.
+    const records = [...unique.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, record]) => record);
+    const inserted = await this.#access.transaction(async (stores) => {
+      const keys = await stores.usage.insertEvents(records);
+      const fresh = records.filter((record) =>
+        keys.has(`${record.customerId}\u0000${record.idempotencyKey}`),
+      );
+      await stores.usage.insertMeterValues(
+        fresh.flatMap((record) => meterValuesOf(this.#catalog.meters, record)),
+      );
+      return fresh.length;
+    });
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  /**
+   * The customer's use of one meter in its current period, against the largest limit among the plans
+   * the customer holds now.
+   *
+   * @example
+   * const { used, remaining, resetsAt } = await billhook.usage.quota("u1", "api_calls");
+   */
+  async quota(customerId: string, meterKey: string): Promise<MeterQuota> {
+    const meter = this.#requireMeter(meterKey);
+    const nowMs = this.#clock.now().getTime();
+    return this.#access.read(async (stores) => {
+      const planKeys = [
+        ...new Set((await stores.entitlements.findActive(customerId, nowMs)).map((row) => row.catalogKey)),
+      ];
+      return this.#quotaOf(stores, customerId, meter, planKeys, nowMs);
+    });
+  }
+
+  /**
+   * Every meter's standing for a health bar: consumed, credited (included), remaining, percent used
+   * and `ok | warning | critical | exceeded` at the configured thresholds.
+   *
+   * @example
+   * const items = await billhook.usage.status("u1");
+   */
+  async status(customerId: string): Promise<MeterStatus[]> {
+    const nowMs = this.#clock.now().getTime();
+    return this.#access.read(async (stores) => {
+      const planKeys = [
+        ...new Set((await stores.entitlements.findActive(customerId, nowMs)).map((row) => row.catalogKey)),
+      ];
+      const items: MeterStatus[] = [];
+      for (const meter of this.#catalog.meters) {
+        const quota = await this.#quotaOf(stores, customerId, meter, planKeys, nowMs);
+        items.push(this.#statusOf(meter, quota));
+      }
+      return items;
+    });
+  }
+
+  async #quotaOf(
+    stores: UsageStores,
+    customerId: string,
+    meter: Meter,
+    planKeys: string[],
+    nowMs: number,
+  ): Promise<MeterQuota> {
+    const subscriptions =
+      meter.reset === "subscription" ? await stores.billing.listSubscriptionsOf(customerId) : [];
+    const period = periodOf(meter, nowMs, subscriptions, planKeys);
+    const used = await stores.usage.aggregate(customerId, meter, period.startMs, period.endMs);
+    const limit = this.#limitOf(meter.key, planKeys);
+    return {
+      meter: meter.key,
+      used,
+      limit: limit?.limit ?? null,
+      remaining: limit ? Math.max(0, limit.limit - used) : null,
+      overage: limit?.overage ?? null,
+      periodStart: new Date(period.startMs).toISOString(),
+      resetsAt: new Date(period.endMs).toISOString(),
+    };
+  }
+
+  /** The most generous limit among the customer's plans: an upgrade never lowers a quota. */
+  #limitOf(meterKey: string, planKeys: string[]): UsageLimit | null {
+    const limits = planKeys
+      .flatMap((key) => this.#catalog.find(key)?.usageLimits ?? [])
+      .filter((limit) => limit.meter === meterKey)
+      .sort((a, b) => b.limit - a.limit || (a.overage === "allow_overage" ? -1 : 1));
+    return limits[0] ?? null;
+  }
+
+  #statusOf(meter: Meter, quota: MeterQuota): MeterStatus {
+    const { thresholds } = this.#settings;
+    const percentUsed =
+      quota.limit === null
+        ? null
+        : quota.limit === 0
+          ? quota.used > 0
+            ? 100
+            : 0
+          : Math.round((quota.used / quota.limit) * 10_000) / 100;
+    let status: UsageHealth = "ok";
+    if (percentUsed !== null) {
+      if (percentUsed >= thresholds.exceededPercent) status = "exceeded";
+      else if (percentUsed >= thresholds.criticalPercent) status = "critical";
+      else if (percentUsed >= thresholds.warningPercent) status = "warning";
+    }
+    return {
+      meter: meter.key,
+      name: meter.name,
+      consumed: quota.used,
+      credited: quota.limit,
+      remaining: quota.remaining,
+      percentUsed,
+      status,
+      overage: quota.overage,
+      periodStart: quota.periodStart,
+      resetsAt: quota.resetsAt,
+    };
+  }
+
+  #requireMeter(key: string): Meter {
+    const meter = this.#catalog.findMeter(key);
+    if (!meter)
+      throw new BillhookError("UNKNOWN_METER", `The catalog declares no meter "${key}".`, { meter: key });
+    return meter;
+  }
+}
+
+function toRecord(event: UsageEventInput, nowMs: number): UsageEventRecord {
+  return {
+    customerId: event.customerId,
+    idempotencyKey: event.idempotencyKey,
+    eventName: event.event,
+    value: event.value ?? 1,
+    properties: event.properties ?? {},
+    timestampMs: event.timestamp === undefined ? nowMs : Date.parse(event.timestamp),
+    receivedAtMs: nowMs,
+  };
+}
