@@ -9,6 +9,13 @@ const catalogKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be snake_cas
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD");
 const fixedPrice = z.object({ amountMinor: z.number().int().min(0), currency: currencyCode }).strict();
 const features = z.array(catalogKey).default([]);
+/** What every fixed-price catalog entry (plan or one-time product) declares. */
+const pricedProduct = {
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  price: fixedPrice,
+  features,
+};
 /** A credit type's key becomes its ledger currency upper-cased (`images` → `IMAGES`), so 3+ characters. */
 const creditTypeKey = z.string().regex(/^[a-z][a-z0-9_]{2,31}$/, "must be snake_case, 3 to 32 characters");
 const creditGrantTerms = {
@@ -59,9 +66,7 @@ export const catalogSchema = z
         catalogKey,
         z
           .object({
-            name: z.string().min(1).max(200),
-            description: z.string().max(2000).optional(),
-            price: fixedPrice,
+            ...pricedProduct,
             interval: z.enum(["month", "year"]),
             trialDays: z.number().int().min(1).max(365).optional(),
             features,
@@ -73,19 +78,7 @@ export const catalogSchema = z
           .strict(),
       )
       .default({}),
-    products: z
-      .record(
-        catalogKey,
-        z
-          .object({
-            name: z.string().min(1).max(200),
-            description: z.string().max(2000).optional(),
-            price: fixedPrice,
-            features,
-          })
-          .strict(),
-      )
-      .default({}),
+    products: z.record(catalogKey, z.object(pricedProduct).strict()).default({}),
     /** Credit types, e.g. `{ images: { unit: "image" } }`; each is a currency of its own in the ledger. */
     credits: z.record(creditTypeKey, z.object({ unit: z.string().min(1).max(40) }).strict()).default({}),
     /** Usage meters, e.g. `{ api_calls: { event: "api.request" } }`; see docs/usage.md. */

@@ -1,5 +1,6 @@
 export type * from "./billing-provider.js";
 export {
+  callProvider,
   ProviderEmailTakenError,
   ProviderUnavailableError,
   WebhookSignatureError,

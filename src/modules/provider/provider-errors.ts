@@ -28,3 +28,16 @@ export class WebhookSignatureError extends BillhookError {
     this.name = "WebhookSignatureError";
   }
 }
+
+/**
+ * Runs a provider call and turns any failure that is not already a typed Billhook error into
+ * PROVIDER_UNAVAILABLE, so no SDK error class escapes an adapter.
+ */
+export async function callProvider<T>(provider: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof BillhookError || error instanceof ProviderEmailTakenError) throw error;
+    throw new ProviderUnavailableError(provider, error);
+  }
+}

@@ -7,6 +7,7 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import type { ProductSpec as CatalogEntry } from "../../modules/provider/index.js";
 import {
   type BillingProvider,
+  callProvider,
   type ProviderCheckout,
   type ProviderCheckoutInput,
   type ProviderCustomer,
@@ -15,7 +16,6 @@ import {
   type ProviderOrder,
   type ProviderProduct,
   type ProviderSubscription,
-  ProviderUnavailableError,
   type VerifiedDelivery,
   WebhookSignatureError,
 } from "../../modules/provider/index.js";
@@ -271,13 +271,8 @@ export class PolarProvider implements BillingProvider {
   }
 
   /** Any failure the adapter does not translate itself means Polar cannot be relied on right now. */
-  async #call<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ProviderEmailTakenError || error instanceof WebhookSignatureError) throw error;
-      throw new ProviderUnavailableError("Polar", error);
-    }
+  #call<T>(work: () => Promise<T>): Promise<T> {
+    return callProvider("Polar", work);
   }
 }
 

@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import type { Clock } from "../../kernel/index.js";
 import {
   type BillingProvider,
+  callProvider,
   type ProductSpec,
   type ProviderCheckout,
   type ProviderCheckoutInput,
@@ -308,13 +309,8 @@ export class StripeProvider implements BillingProvider {
     });
   }
 
-  async #call<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof WebhookSignatureError || error instanceof ProviderUnavailableError) throw error;
-      throw new ProviderUnavailableError("Stripe", error);
-    }
+  #call<T>(work: () => Promise<T>): Promise<T> {
+    return callProvider("Stripe", work);
   }
 }
 
