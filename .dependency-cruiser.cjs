@@ -48,11 +48,14 @@ module.exports = {
     },
     {
       name: "storage-core-is-runtime-agnostic",
-      comment: "Only the driver files and open-storage.ts may use Node built-ins.",
+      comment: "Only the driver files, the LISTEN/NOTIFY bus and open-storage.ts may use Node built-ins.",
       severity: "error",
       from: {
         path: "^src/storage/",
-        pathNot: ["^src/storage/(sqlite-driver|postgres-driver|open-storage)\\.ts$", "\\.test\\.ts$"],
+        pathNot: [
+          "^src/storage/(sqlite-driver|postgres-driver|postgres-change-bus|open-storage)\\.ts$",
+          "\\.test\\.ts$",
+        ],
       },
       to: { dependencyTypes: ["core"] },
     },
@@ -61,7 +64,7 @@ module.exports = {
       severity: "error",
       from: {
         path: "^src/storage/",
-        pathNot: "^src/storage/(sqlite-driver|postgres-driver|open-storage)\\.ts$",
+        pathNot: "^src/storage/(sqlite-driver|postgres-driver|postgres-change-bus|open-storage)\\.ts$",
       },
       to: { path: "node_modules/(pg|better-sqlite3)/" },
     },
@@ -106,6 +109,19 @@ module.exports = {
         path: "^src/emulators/",
         pathNot: ["-(server|cli)\\.ts$", "/testing/", "\\.test\\.ts$"],
       },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "dashboard-speaks-http-only",
+      comment: "The admin dashboard runs in the browser and reaches the server over its HTTP API only.",
+      severity: "error",
+      from: { path: "^dashboard/", pathNot: "^dashboard/vite\\.config\\.ts$" },
+      to: { path: "^(src|test|bench)/" },
+    },
+    {
+      name: "dashboard-uses-no-node-built-ins",
+      severity: "error",
+      from: { path: "^dashboard/", pathNot: "^dashboard/vite\\.config\\.ts$" },
       to: { dependencyTypes: ["core"] },
     },
     {

@@ -12,7 +12,8 @@ import { comparisonRow, perSecond, type Row, runConcurrently, timeIt } from "./m
 
 const spendsSqlite = 10_000;
 const spendsPostgres = 4_000;
-const postgresConcurrency = 16;
+/** Callers spending from the one hot balance at once, on both databases. */
+const concurrency = 16;
 const customerId = "hot_customer";
 
 function creditsOver(storage: Storage): Credits {
@@ -41,9 +42,9 @@ export async function benchCreditsSqlite(): Promise<Row> {
   return withSqliteBench(async (storage, directory) => {
     const credits = creditsOver(storage);
     await prepare(credits, spendsSqlite);
-    const seconds = await timeIt(async () => {
-      for (let index = 0; index < spendsSqlite; index++) await spend(credits, `run_${index}`);
-    });
+    const seconds = await timeIt(() =>
+      runConcurrently(spendsSqlite, concurrency, (index) => spend(credits, `run_${index}`)),
+    );
 
     const raw = new SqliteDatabase(join(directory, "raw.db"));
     raw.pragma("journal_mode = WAL");
@@ -57,7 +58,7 @@ export async function benchCreditsSqlite(): Promise<Row> {
     });
     raw.close();
     return comparisonRow(
-      "credit spend, SQLite (one hot balance, sequential)",
+      "credit spend, SQLite (one hot balance, 16 concurrent)",
       { rate: perSecond(spendsSqlite, seconds), unit: "spends/s" },
       { name: "conditional UPDATE, autocommit", rate: perSecond(rawCount, rawSeconds), unit: "updates/s" },
     );
@@ -65,19 +66,19 @@ export async function benchCreditsSqlite(): Promise<Row> {
 }
 
 export async function benchCreditsPostgres(url: string): Promise<Row> {
-  return withPostgresBench(url, postgresConcurrency, async (storage, admin, schema) => {
+  return withPostgresBench(url, concurrency, async (storage, admin, schema) => {
     const credits = creditsOver(storage);
     await prepare(credits, spendsPostgres);
     const seconds = await timeIt(() =>
-      runConcurrently(spendsPostgres, postgresConcurrency, (index) => spend(credits, `run_${index}`)),
+      runConcurrently(spendsPostgres, concurrency, (index) => spend(credits, `run_${index}`)),
     );
 
     await admin.query(`create table ${schema}.raw_balances (id int primary key, balance bigint not null)`);
     const rawCount = 20_000;
     await admin.query(`insert into ${schema}.raw_balances values (1, ${rawCount})`);
-    const pool = new pg.Pool({ connectionString: url, max: postgresConcurrency });
+    const pool = new pg.Pool({ connectionString: url, max: concurrency });
     const rawSeconds = await timeIt(() =>
-      runConcurrently(rawCount, postgresConcurrency, async () => {
+      runConcurrently(rawCount, concurrency, async () => {
         await pool.query({
           name: "raw_spend",
           text: `update ${schema}.raw_balances set balance = balance - 1 where id = 1 and balance >= 1`,
@@ -86,7 +87,7 @@ export async function benchCreditsPostgres(url: string): Promise<Row> {
     );
     await pool.end();
     return comparisonRow(
-      `credit spend, PostgreSQL (one hot balance, ${postgresConcurrency} concurrent)`,
+      `credit spend, PostgreSQL (one hot balance, ${concurrency} concurrent)`,
       { rate: perSecond(spendsPostgres, seconds), unit: "spends/s" },
       { name: "conditional UPDATE, autocommit", rate: perSecond(rawCount, rawSeconds), unit: "updates/s" },
     );

@@ -24,14 +24,18 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+/** `npm run bench -- credits http` runs only those groups (ledger, credits, usage, http). */
+const groups = process.argv.slice(2);
+const wanted = (group: string) => groups.length === 0 || groups.includes(group);
+
 const rows: Row[] = [];
-rows.push(await benchLedgerSqlite());
-rows.push(await benchCreditsSqlite());
-rows.push(...(await benchUsageSqlite()));
+if (wanted("ledger")) rows.push(await benchLedgerSqlite());
+if (wanted("credits")) rows.push(await benchCreditsSqlite());
+if (wanted("usage")) rows.push(...(await benchUsageSqlite()));
 if (await postgresReachable()) {
-  rows.push(await benchLedgerPostgres(postgresUrl));
-  rows.push(await benchCreditsPostgres(postgresUrl));
-  rows.push(...(await benchUsagePostgres(postgresUrl)));
+  if (wanted("ledger")) rows.push(await benchLedgerPostgres(postgresUrl));
+  if (wanted("credits")) rows.push(await benchCreditsPostgres(postgresUrl));
+  if (wanted("usage")) rows.push(...(await benchUsagePostgres(postgresUrl)));
 } else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
-rows.push(...(await benchHttp()));
+if (wanted("http")) rows.push(...(await benchHttp()));
 printTable(rows);

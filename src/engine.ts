@@ -1,17 +1,36 @@
-import { type ResolvedConfig, resolveConfig } from "./config/index.js";
+import { type MarketplaceConfig, type ResolvedConfig, resolveConfig } from "./config/index.js";
 import { type Clock, type Logger, silentLogger, systemClock } from "./kernel/index.js";
+import { AdminReads } from "./modules/admin/index.js";
 import { ApiKeys } from "./modules/api-keys/index.js";
 import { Billing, Reconciler } from "./modules/billing/index.js";
 import { Catalog, CatalogSync } from "./modules/catalog/index.js";
 import { Checkouts } from "./modules/checkout/index.js";
 import { Credits } from "./modules/credits/index.js";
+import { CustomerTokens } from "./modules/customer-tokens/index.js";
 import { Customers } from "./modules/customers/index.js";
 import { Entitlements } from "./modules/entitlements/index.js";
 import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/index.js";
 import { Ledger } from "./modules/ledger/index.js";
-import type { BillingProvider } from "./modules/provider/index.js";
-import { CustomerEvents } from "./modules/realtime/index.js";
-import { Usage } from "./modules/usage/index.js";
+import { Marketplace, revenueShareRefused } from "./modules/marketplace/index.js";
+import {
+  addressVetter,
+  fetchWebhookNetwork,
+  OutboundDispatcher,
+  WebhookEndpoints,
+  type WebhookNetwork,
+} from "./modules/outbound-webhooks/index.js";
+import type { BillingProvider, ProviderEvent, SellerEvent } from "./modules/provider/index.js";
+import { MemoryRateLimitStore, RateLimiter, type RateLimitStore } from "./modules/rate-limits/index.js";
+import {
+  announceWrites,
+  type CustomerChangeBus,
+  CustomerEvents,
+  customersAffectedBy,
+  LocalChangeBus,
+} from "./modules/realtime/index.js";
+import { DashboardSessions } from "./modules/sessions/index.js";
+import { Settings } from "./modules/settings/index.js";
+import { Usage, UsageSync } from "./modules/usage/index.js";
 import { WebhookInbox } from "./modules/webhooks/index.js";
 import type { Storage, Stores } from "./storage/index.js";
 
@@ -22,6 +41,22 @@ export interface BillhookOptions {
   logger?: Logger;
   /** The payment provider (Polar, Stripe or an emulator); without one, selling is unavailable. */
   provider?: BillingProvider | null;
+  /**
+   * Carries "customer changed" signals to realtime watchers on every instance (PostgreSQL NOTIFY or
+   * Redis pub/sub; see `billhook/node`'s `openChangeBus`). Default: this process only.
+   */
+  changeBus?: CustomerChangeBus;
+  /**
+   * How outbound webhooks reach the app. On Node pass `nodeWebhookNetwork()` from `billhook/node`
+   * (`createRuntime` does), which pins each connection to a vetted address; the default uses `fetch`
+   * and can vet only IP-literal hosts.
+   */
+  webhookNetwork?: WebhookNetwork;
+  /**
+   * Where rate-limit counters live; defaults to this process's memory. Pass a shared store (Redis,
+   * `REDIS_URL` in the service) when several instances must share one limit.
+   */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** The engine: every domain module wired to one storage, clock and logger. */
@@ -42,9 +77,22 @@ export interface Billhook {
   readonly billing: Billing;
   readonly credits: Credits;
   readonly usage: Usage;
+  readonly rateLimits: RateLimiter;
+  readonly usageSync: UsageSync;
   readonly events: CustomerEvents;
+  readonly changeBus: CustomerChangeBus;
+  /** Short-lived customer-scoped tokens for browsers (`bh_ct_…`). */
+  readonly customerTokens: CustomerTokens;
   readonly webhooks: WebhookInbox<Stores>;
   readonly reconciler: Reconciler;
+  readonly marketplace: Marketplace;
+  /** Outbound webhooks to the app: its endpoints, and the dispatcher the worker runs. */
+  readonly outbound: { readonly endpoints: WebhookEndpoints; readonly dispatcher: OutboundDispatcher };
+  readonly settings: Settings;
+  /** Dashboard sign-in sessions (an admin key exchanged for an HttpOnly cookie). */
+  readonly sessions: DashboardSessions;
+  /** Read models for the admin API and dashboard. */
+  readonly admin: AdminReads;
   close(): Promise<void>;
 }
 
@@ -63,20 +111,55 @@ export function createBillhook(options: BillhookOptions): Billhook {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const provider = options.provider ?? null;
+  const changeBus = options.changeBus ?? new LocalChangeBus();
   const ledger = new Ledger(storage, clock);
+  const vet = addressVetter(config.webhooks.allowPrivateAddresses);
+  const webhookNetwork = options.webhookNetwork ?? fetchWebhookNetwork;
+  const dispatcher = new OutboundDispatcher({
+    access: storage,
+    clock,
+    logger,
+    network: webhookNetwork,
+    vet,
+    failuresBeforePause: config.webhooks.failuresBeforePause,
+  });
+  const settings = new Settings({ access: storage, clock, defaults: config.runtimeDefaults });
   const catalog = new Catalog(config.catalog);
   const catalogSync = new CatalogSync(storage, clock, catalog, provider);
   const customers = new Customers(storage, clock, provider);
-  const credits = new Credits({ access: storage, ledger, clock, catalog, settings: config.credits });
+  const credits = new Credits({
+    access: storage,
+    ledger,
+    clock,
+    catalog,
+    settings: config.credits,
+    runtime: settings,
+  });
   const billing = new Billing({
     ledger,
     catalog,
     clock,
     logger,
     pastDueGraceMs: config.pastDueGraceMs,
+    runtime: settings,
     credits,
   });
-  const usage = new Usage({ access: storage, clock, catalog, settings: config.usage });
+  const usageSync = new UsageSync({ access: storage, clock, logger, provider, settings: config.usageSync });
+  const usage = new Usage({
+    access: storage,
+    clock,
+    catalog,
+    settings: config.usage,
+    runtime: settings,
+    thresholdEventsWanted: () => dispatcher.wants("usage.threshold"),
+    queueSync: usageSync.enabled,
+  });
+  const rateLimits = new RateLimiter({
+    store: options.rateLimitStore ?? new MemoryRateLimitStore(),
+    catalog,
+    clock,
+    logger,
+  });
   const entitlements = new Entitlements(
     storage,
     clock,
@@ -84,15 +167,59 @@ export function createBillhook(options: BillhookOptions): Billhook {
     config.upgradeUrl,
     (customerId, type) => credits.available(customerId, type),
     (customerId, meter) => usage.quota(customerId, meter),
+    (customerId, feature) => rateLimits.consume(customerId, feature),
   );
   const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
+  // Sellers on a provider that forbids a revenue share (Polar) is refused at start, not at first sale.
+  if (config.marketplace && provider && !provider.sellerPayments) throw revenueShareRefused(provider.name);
+  const marketplace = new Marketplace({
+    access: storage,
+    ledger,
+    clock,
+    logger,
+    provider,
+    // The fee and the delay are runtime settings (PATCH /v1/settings); the rest is static config.
+    settings: async (within) => {
+      const runtime = await settings.current(within);
+      return {
+        ...(config.marketplace ?? defaultMarketplaceSettings),
+        platformFeeBps: runtime.platformFeeBps,
+        settlementDelayMs: runtime.sellerSettlementDelayDays * 24 * 60 * 60 * 1000,
+      };
+    },
+  });
+  announceWrites(credits, usage, changeBus);
+  const applyEvent = async (stores: Stores, providerName: string, event: ProviderEvent) => {
+    if (event.kind.startsWith("seller_")) return marketplace.apply(stores, event as SellerEvent);
+    if (event.kind === "checkout") return checkouts.recordOutcome(stores, providerName, event);
+    if (event.kind === "payment") {
+      const attempt = {
+        kind: "checkout" as const,
+        providerCheckoutId: event.providerPaymentId,
+        status: event.status,
+      };
+      await checkouts.recordOutcome(stores, providerName, attempt);
+    }
+    return billing.apply(stores, providerName, event);
+  };
+  const apiKeys = new ApiKeys(storage, clock);
+  const admin = new AdminReads({
+    access: storage,
+    clock,
+    sources: {
+      entitlements: (customerId) => entitlements.listActive(customerId),
+      credits: (customerId) => credits.balances(customerId),
+      usage: (customerId) => usage.status(customerId),
+      checkouts: (customerId) => checkouts.listOf(customerId),
+    },
+  });
   return {
     storage,
     config,
     clock,
     logger,
     ledger,
-    apiKeys: new ApiKeys(storage, clock),
+    apiKeys,
     idempotency: new Idempotency(storage, clock, {
       ...defaultIdempotencyOptions,
       retentionMs: config.idempotencyRetentionMs,
@@ -106,26 +233,55 @@ export function createBillhook(options: BillhookOptions): Billhook {
     billing,
     credits,
     usage,
-    events: new CustomerEvents({ entitlements, credits, catalog }),
+    events: new CustomerEvents({
+      entitlements,
+      credits,
+      catalog,
+      usage,
+      checkoutsOf: (customerId) => checkouts.listOf(customerId),
+      bus: changeBus,
+      fallbackPollMs: config.realtime.fallbackPollMs,
+    }),
+    changeBus,
+    customerTokens: new CustomerTokens(storage, clock, { secret: config.realtime.tokenSecret }),
+    rateLimits,
+    usageSync,
     webhooks: new WebhookInbox<Stores>({
       access: storage,
       clock,
       logger,
       providers: (name) => (provider?.name === name ? provider : null),
       apply: async (stores, providerName, event) => {
-        if (event.kind === "checkout") return checkouts.recordOutcome(stores, providerName, event);
-        if (event.kind === "payment") {
-          const attempt = {
-            kind: "checkout" as const,
-            providerCheckoutId: event.providerPaymentId,
-            status: event.status,
-          };
-          await checkouts.recordOutcome(stores, providerName, attempt);
-        }
-        return billing.apply(stores, providerName, event);
+        const outcome = await applyEvent(stores, providerName, event);
+        const affected = await customersAffectedBy(event, (id) =>
+          stores.checkouts.customerOf(providerName, id),
+        );
+        for (const customerId of affected) storage.afterCommit(stores, () => changeBus.publish(customerId));
+        return outcome;
       },
     }),
     reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
-    close: () => storage.close(),
+    marketplace,
+    outbound: {
+      endpoints: new WebhookEndpoints({
+        access: storage,
+        clock,
+        network: webhookNetwork,
+        vet,
+        onChange: () => dispatcher.forgetSubscriptions(),
+      }),
+      dispatcher,
+    },
+    settings,
+    sessions: new DashboardSessions(storage, clock, apiKeys),
+    admin,
+    close: async () => {
+      await changeBus.close();
+      await rateLimits.close();
+      await storage.close();
+    },
   };
 }
+
+/** Marketplace settings when the config declares none (sellers then work only on a provider that allows them). */
+const defaultMarketplaceSettings: MarketplaceConfig = resolveConfig({}, { marketplace: {} }).marketplace!;

@@ -7,8 +7,17 @@ export {
 } from "./config/index.js";
 export { type Billhook, type BillhookOptions, createBillhook } from "./engine.js";
 export { createHttpApp } from "./http/app.js";
+export {
+  type ExpressLikeMiddleware,
+  type ExpressLikeRequest,
+  type ExpressLikeResponse,
+  expressMeter,
+  expressRequireFeature,
+} from "./http/express-glue.js";
+export { gateFeature, meterUsage } from "./http/feature-gate.js";
+export { type RouteHandler, withFeature, withMeter } from "./http/next-glue.js";
 export { statusByCode, toProblem } from "./http/problem.js";
-export { requireFeature } from "./http/require-feature.js";
+export { meter, requireFeature } from "./http/require-feature.js";
 export {
   BillhookError,
   type Clock,

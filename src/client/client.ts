@@ -6,6 +6,7 @@ import type {
   CommitRequest,
   CreateCheckoutRequest,
   CreatePaymentIntentRequest,
+  CreateWebhookEndpointRequest,
   CreditBalanceList,
   CreditHistoryPage,
   CreditHistoryQuery,
@@ -21,8 +22,21 @@ import type {
   PortalRequest,
   PortalSession,
   ProductList,
+  SellerDashboard,
+  SellerDashboardQuery,
   SpendRequest,
   SpendResult,
+  TrackResult,
+  UpdateWebhookEndpointRequest,
+  UsageEvent,
+  UsageStatus,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookDeliveryQuery,
+  WebhookEndpoint,
+  WebhookEndpointList,
+  WebhookEndpointWithSecret,
+  WebhookEventTypeList,
   WithOptionalKey,
 } from "./contract.js";
 import { assertNoSecretKeyInBrowser } from "./key-guard.js";
@@ -145,6 +159,76 @@ export function createBillhookClient(options: BillhookClientOptions) {
     products: {
       list: (customerId: string, call?: CallOptions) =>
         get<ProductList>("/v1/products", { customerId }, call),
+    },
+    usage: {
+      /**
+       * Records one event or a batch (atomic); an event without `idempotencyKey` gets a fresh one,
+       * kept across retries, so a retried call counts once.
+       */
+      track: (
+        input: WithOptionalKey<UsageEvent> | Array<WithOptionalKey<UsageEvent>>,
+        call?: CallOptions,
+      ) => {
+        const events = (Array.isArray(input) ? input : [input]).map((event) => ({
+          ...event,
+          idempotencyKey: event.idempotencyKey ?? newIdempotencyKey(),
+        }));
+        return post<TrackResult>("/v1/usage", { events }, call);
+      },
+      status: (customerId: string, call?: CallOptions) =>
+        get<UsageStatus>(path`/v1/customers/${customerId}/usage`, undefined, call),
+    },
+    sellers: {
+      /**
+       * The dashboard of the seller whose `externalId` is `customerId`; a browser may call it with a
+       * customer token for that id (what `<SellerPayouts>` does).
+       */
+      dashboardOf: (customerId: string, query: Partial<SellerDashboardQuery> = {}, call?: CallOptions) =>
+        get<SellerDashboard>(path`/v1/customers/${customerId}/seller-dashboard`, { ...query }, call),
+    },
+    /** Where Billhook sends its events (admin key): see docs/webhooks.md. */
+    webhookEndpoints: {
+      /** The answer's `secret` (`whsec_…`) is shown only here: keep it to verify deliveries. */
+      create: (input: CreateWebhookEndpointRequest, call?: CallOptions) =>
+        post<WebhookEndpointWithSecret>("/v1/webhook-endpoints", input, call),
+      list: (call?: CallOptions) => get<WebhookEndpointList>("/v1/webhook-endpoints", undefined, call),
+      get: (endpointId: string, call?: CallOptions) =>
+        get<WebhookEndpoint>(path`/v1/webhook-endpoints/${endpointId}`, undefined, call),
+      update: (endpointId: string, input: UpdateWebhookEndpointRequest, call?: CallOptions) =>
+        send<WebhookEndpoint>(
+          transport,
+          {
+            method: "PATCH",
+            path: path`/v1/webhook-endpoints/${endpointId}`,
+            body: input,
+            idempotencyKey: call?.idempotencyKey ?? newIdempotencyKey(),
+          },
+          call,
+        ),
+      delete: (endpointId: string, call?: CallOptions) =>
+        send<{ deleted: boolean }>(
+          transport,
+          { method: "DELETE", path: path`/v1/webhook-endpoints/${endpointId}` },
+          call,
+        ),
+      rotateSecret: (endpointId: string, call?: CallOptions) =>
+        post<WebhookEndpointWithSecret>(
+          path`/v1/webhook-endpoints/${endpointId}/rotate-secret`,
+          undefined,
+          call,
+        ),
+      resume: (endpointId: string, call?: CallOptions) =>
+        post<WebhookEndpoint>(path`/v1/webhook-endpoints/${endpointId}/resume`, undefined, call),
+      deliveries: (endpointId: string, query: Partial<WebhookDeliveryQuery> = {}, call?: CallOptions) =>
+        get<WebhookDeliveryList>(path`/v1/webhook-endpoints/${endpointId}/deliveries`, { ...query }, call),
+      redeliver: (endpointId: string, deliveryId: string, call?: CallOptions) =>
+        post<WebhookDelivery>(
+          path`/v1/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/redeliver`,
+          undefined,
+          call,
+        ),
+      eventTypes: (call?: CallOptions) =>
+        get<WebhookEventTypeList>("/v1/webhook-event-types", undefined, call),
     },
     ledger: {
       getTransaction: (transactionId: string, call?: CallOptions) =>

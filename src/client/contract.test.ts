@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { checkoutRoute, checkRoute, paymentIntentRoute } from "../http/routes/billing-routes.js";
 import type { getHoldRoute, grantRoute, holdRoute, spendRoute } from "../http/routes/credit-routes.js";
 import type { getTransactionRoute } from "../http/routes/ledger-routes.js";
+import type { sellerDashboardOfCustomerRoute } from "../http/routes/marketplace-routes.js";
 import type { BillhookClient } from "./client.js";
 import type * as Contract from "./contract.js";
 
@@ -65,6 +66,12 @@ describe("the client's types are the server contract's", () => {
   it("ledger", () => {
     expectTypeOf<ReturnType<Client["ledger"]["getTransaction"]>>().toEqualTypeOf<
       Promise<Answer<typeof getTransactionRoute, 200>>
+    >();
+  });
+
+  it("sellers", () => {
+    expectTypeOf<ReturnType<Client["sellers"]["dashboardOf"]>>().toEqualTypeOf<
+      Promise<Answer<typeof sellerDashboardOfCustomerRoute, 200>>
     >();
   });
 });

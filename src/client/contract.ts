@@ -18,7 +18,18 @@ import type {
   spendRoute,
 } from "../http/routes/credit-routes.js";
 import type { getTransactionRoute } from "../http/routes/ledger-routes.js";
+import type { sellerDashboardOfCustomerRoute } from "../http/routes/marketplace-routes.js";
 import type { productsRoute } from "../http/routes/realtime-routes.js";
+import type { ingestRoute, UsageEventBody, usageStatusRoute } from "../http/routes/usage-routes.js";
+import type {
+  createEndpointRoute,
+  eventTypesRoute,
+  getEndpointRoute,
+  listDeliveriesRoute,
+  listEndpointsRoute,
+  redeliverRoute,
+  updateEndpointRoute,
+} from "../http/routes/webhook-endpoint-routes.js";
 
 /**
  * The client's request and response types, read off the server's own route definitions (type-only
@@ -72,7 +83,23 @@ export type CreditBalanceList = SuccessOf<typeof balancesRoute>;
 export type CreditHistoryQuery = QueryOf<typeof historyRoute>;
 export type CreditHistoryPage = SuccessOf<typeof historyRoute>;
 export type ProductList = SuccessOf<typeof productsRoute>;
+export type UsageStatus = SuccessOf<typeof usageStatusRoute>;
 export type LedgerTransaction = SuccessOf<typeof getTransactionRoute>;
+export type SellerDashboardQuery = QueryOf<typeof sellerDashboardOfCustomerRoute>;
+export type SellerDashboard = SuccessOf<typeof sellerDashboardOfCustomerRoute>;
+
+/** A usage event; `idempotencyKey` is filled in by `usage.track` when omitted. */
+export type UsageEvent = UsageEventBody;
+export type TrackResult = SuccessOf<typeof ingestRoute>;
+export type CreateWebhookEndpointRequest = JsonBodyOf<typeof createEndpointRoute>;
+export type WebhookEndpointWithSecret = SuccessOf<typeof createEndpointRoute>;
+export type WebhookEndpoint = SuccessOf<typeof getEndpointRoute>;
+export type WebhookEndpointList = SuccessOf<typeof listEndpointsRoute>;
+export type UpdateWebhookEndpointRequest = JsonBodyOf<typeof updateEndpointRoute>;
+export type WebhookDeliveryQuery = QueryOf<typeof listDeliveriesRoute>;
+export type WebhookDeliveryList = SuccessOf<typeof listDeliveriesRoute>;
+export type WebhookDelivery = SuccessOf<typeof redeliverRoute>;
+export type WebhookEventTypeList = SuccessOf<typeof eventTypesRoute>;
 
 /** A request whose `idempotencyKey` the client fills in (with the call's `Idempotency-Key`) when omitted. */
 export type WithOptionalKey<T> = T extends { idempotencyKey: string }

@@ -31,7 +31,7 @@ export interface CallOptions {
 }
 
 export interface ApiCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkMeters, meterSchema, usageLimit } from "./usage-config-schema.js";
+import { checkMeters, meterSchema, rateLimitSchema, usageLimit } from "./usage-config-schema.js";
 
 /**
  * What `billhook.config.ts` may declare. Later issues add the catalog (features, plans, packs); every
@@ -49,6 +49,8 @@ export const catalogSchema = z
             creditType: creditTypeKey.optional(),
             /** For `type: "metered"`: the meter whose use in the period `check` compares to the plan's limit. */
             meter: catalogKey.optional(),
+            /** Request-rate windows per customer, e.g. `[{ limit: 60, window: "minute" }]`; see docs/usage.md. */
+            rateLimits: z.array(rateLimitSchema).max(4).default([]),
           })
           .strict()
           .refine((feature) => (feature.type === "credits") === (feature.creditType !== undefined), {
@@ -203,9 +205,28 @@ function checkCreditTypes(
     check(pack.creditType, ["creditPacks", key, "creditType"]);
 }
 
+/** Sellers, tiers and tips with a platform fee; see docs/marketplace.md. Runs on Stripe Connect only. */
+export const marketplaceSchema = z
+  .object({
+    // The fee (`settings.platformFeeBps`) and the settlement delay (`settings.sellerSettlementDelayDays`)
+    // are runtime settings: an operator changes them with PATCH /v1/settings.
+    tipMinimumMinor: z.number().int().min(50).default(100),
+    tipMaximumMinor: z.number().int().max(100_000_000).default(100_000),
+    /** Where onboarding returns the seller; `{sellerId}` is filled in. */
+    onboardingReturnUrl: z.url().default("http://127.0.0.1:8787/sellers/{sellerId}/onboarded"),
+    /** Where a spent or expired onboarding link sends the seller to get a fresh one. */
+    onboardingRefreshUrl: z.url().default("http://127.0.0.1:8787/sellers/{sellerId}/onboarding"),
+  })
+  .strict()
+  .refine((marketplace) => marketplace.tipMaximumMinor >= marketplace.tipMinimumMinor, {
+    message: "tipMaximumMinor must be at least tipMinimumMinor",
+    path: ["tipMaximumMinor"],
+  });
+
 export const billhookConfigSchema = z
   .object({
     catalog: catalogSchema.optional(),
+    marketplace: marketplaceSchema.optional(),
     settings: z
       .object({
         /** How long an Idempotency-Key's stored response is replayable; never less than a day. */
@@ -227,6 +248,8 @@ export const billhookConfigSchema = z
         buyCreditsUrl: z.url().optional(),
         /** Balances list credits expiring within this many days as "expiring soon". */
         creditsExpiringSoonDays: z.number().int().min(1).max(365).optional(),
+        /** Failed deliveries in a row after which an outbound webhook endpoint is paused; default 10. */
+        webhookFailuresBeforePause: z.number().int().min(1).max(1000).optional(),
         /** Usage status thresholds, in percent of the limit: warning, critical, exceeded (80 / 95 / 100). */
         usageThresholds: z
           .object({
@@ -237,6 +260,33 @@ export const billhookConfigSchema = z
           .strict()
           .refine((t) => t.warningPercent <= t.criticalPercent && t.criticalPercent <= t.exceededPercent, {
             message: "thresholds must not decrease: warningPercent <= criticalPercent <= exceededPercent",
+          })
+          .optional(),
+        /** Marketplace: the platform's share of each charge in basis points (default 1,000 = 10 %). */
+        platformFeeBps: z.number().int().min(0).max(10_000).optional(),
+        /** Marketplace: days a seller's earnings stay pending before they can be paid out (default 7). */
+        sellerSettlementDelayDays: z.number().int().min(0).max(90).optional(),
+        /** A balance at or below this many units after a spend raises `credits.low` (default 10; 0 = off). */
+        creditsLowBalance: z.number().int().min(0).optional(),
+        /** Usage sync to the provider (see docs/usage.md); every field optional. */
+        usageSync: z
+          .object({
+            batchSize: z.number().int().min(1).max(1000).optional(),
+            attemptsMax: z.number().int().min(1).max(100).optional(),
+            retryDelayMsBase: z.number().int().min(1).max(86_400_000).optional(),
+            retryDelayMsMax: z
+              .number()
+              .int()
+              .min(1)
+              .max(7 * 86_400_000)
+              .optional(),
+            leaseMs: z.number().int().min(1_000).max(86_400_000).optional(),
+            requestTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+            intervalMs: z.number().int().min(100).max(86_400_000).optional(),
+          })
+          .strict()
+          .refine((sync) => (sync.requestTimeoutMs ?? 15_000) < (sync.leaseMs ?? 60_000), {
+            message: "requestTimeoutMs must be shorter than leaseMs, or a slow send could lose its lease",
           })
           .optional(),
         /** Largest request body accepted, in bytes. */
@@ -288,6 +338,22 @@ export const environmentSchema = z.object({
   STRIPE_API_URL: z.url().optional(),
   STRIPE_PUBLISHABLE_KEY: optionalText,
   STRIPE_WEBHOOK_SECRET: optionalText,
+  /** The Connect endpoint's secret (connected accounts' events), when it is a separate endpoint. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: optionalText,
+  /** Browser origins allowed to call the API with customer tokens, comma-separated. */
+  BILLHOOK_CORS_ORIGINS: optionalText,
+  /** The HMAC key of customer tokens (32+ characters); unset = a random one stored in the database. */
+  BILLHOOK_TOKEN_SECRET: z.string().min(32).optional(),
+  /** Outbound webhooks to private/loopback addresses: allowed outside production unless "false". */
+  BILLHOOK_ALLOW_PRIVATE_WEBHOOKS: z.enum(["true", "false"]).optional(),
+  /** `true` serves `/metrics` without an admin key (a scraper inside a private network). */
+  METRICS_PUBLIC: z.enum(["true", "false"]).optional(),
+  /** Redis: shared rate-limit counters and cross-instance realtime signals (pub/sub). */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
 });
 
 export type Environment = z.output<typeof environmentSchema>;

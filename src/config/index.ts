@@ -7,4 +7,11 @@ export {
   type Environment,
   environmentSchema,
 } from "./config-schema.js";
-export { type ResolvedConfig, resolveConfig, type UsageSettings } from "./resolve-config.js";
+export {
+  type MarketplaceConfig,
+  type OutboundWebhookSettings,
+  type ResolvedConfig,
+  resolveConfig,
+  type UsageSettings,
+  type UsageSyncSettings,
+} from "./resolve-config.js";

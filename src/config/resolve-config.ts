@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { BillhookError } from "../kernel/index.js";
+import type { RuntimeSettings } from "../modules/settings/index.js";
 import {
   type BillhookConfigInput,
   billhookConfigSchema,
@@ -21,6 +22,55 @@ export interface ResolvedConfig {
   requestBodyBytesMax: number;
   credits: CreditSettings;
   usage: UsageSettings;
+  /** Null unless the config file declares `marketplace` (then the provider must allow a revenue share). */
+  marketplace: MarketplaceConfig | null;
+  webhooks: OutboundWebhookSettings;
+  /** Defaults of what operators may change at runtime (`PATCH /v1/settings`, the dashboard). */
+  runtimeDefaults: RuntimeSettings;
+  realtime: RealtimeSettings;
+  usageSync: UsageSyncSettings;
+}
+
+export interface RealtimeSettings {
+  /** Origins allowed to call the API from a browser (CORS), e.g. `https://app.example.com`. */
+  corsOrigins: string[];
+  /** The customer tokens' HMAC key when configured; null = one stored in the database. */
+  tokenSecret: string | null;
+  /** Watchers re-read at least this often, even when no change signal arrives. */
+  fallbackPollMs: number;
+}
+
+/** The marketplace's static settings; the fee and the settlement delay are runtime settings. */
+export interface MarketplaceConfig {
+  tipMinimumMinor: number;
+  tipMaximumMinor: number;
+  onboardingReturnUrl: string;
+  onboardingRefreshUrl: string;
+}
+
+export interface OutboundWebhookSettings {
+  /**
+   * Whether endpoints may point at loopback, private, link-local and other non-public addresses:
+   * `BILLHOOK_ALLOW_PRIVATE_WEBHOOKS=true`, or outside production unless it is `false`.
+   */
+  allowPrivateAddresses: boolean;
+  failuresBeforePause: number;
+}
+
+/** How usage leaves for the provider (`settings.usageSync`; see docs/usage.md). */
+export interface UsageSyncSettings {
+  /** Events per provider request. */
+  batchSize: number;
+  /** Attempts per event before it becomes a dead letter. */
+  attemptsMax: number;
+  /** Back-off after the first failure; it doubles per attempt, with jitter, up to `retryDelayMsMax`. */
+  retryDelayMsBase: number;
+  retryDelayMsMax: number;
+  /** How long a worker owns what it claimed; longer than `requestTimeoutMs`, so a live sender keeps it. */
+  leaseMs: number;
+  requestTimeoutMs: number;
+  /** How often the worker looks for due events. */
+  intervalMs: number;
 }
 
 export interface UsageSettings {
@@ -36,6 +86,8 @@ export interface CreditSettings {
   /** Where a 402 INSUFFICIENT_CREDITS points; `{type}` is filled in. Falls back to `upgradeUrl`. */
   buyUrl: string | null;
   expiringSoonMs: number;
+  /** The available balance at or below which `credits.low` is recorded (once per crossing); 0 = off. */
+  lowBalanceThreshold: number;
 }
 
 const hourMs = 60 * 60 * 1000;
@@ -55,12 +107,19 @@ export function resolveConfig(
   if (!parsedFile.success) throw configError(fileName, parsedFile.error);
   const settings: NonNullable<BillhookConfigInput["settings"]> = parsedFile.data.settings ?? {};
   const environmentValues = parsedEnvironment.data;
+  const production =
+    environmentValues.NODE_ENV === "production" ||
+    environmentValues.POLAR_ENVIRONMENT === "production" ||
+    Boolean(environmentValues.STRIPE_SECRET_KEY?.startsWith("sk_live_"));
+  const allowPrivate = environmentValues.BILLHOOK_ALLOW_PRIVATE_WEBHOOKS;
+  const usageThresholds = {
+    warningPercent: settings.usageThresholds?.warningPercent ?? 80,
+    criticalPercent: settings.usageThresholds?.criticalPercent ?? 95,
+    exceededPercent: settings.usageThresholds?.exceededPercent ?? 100,
+  };
   return {
     environment: environmentValues,
-    production:
-      environmentValues.NODE_ENV === "production" ||
-      environmentValues.POLAR_ENVIRONMENT === "production" ||
-      Boolean(environmentValues.STRIPE_SECRET_KEY?.startsWith("sk_live_")),
+    production,
     catalog: parsedFile.data.catalog ?? catalogSchema.parse({}),
     pastDueGraceMs: (settings.pastDueGraceDays ?? 3) * 24 * hourMs,
     upgradeUrl: settings.upgradeUrl ?? null,
@@ -71,14 +130,49 @@ export function resolveConfig(
       onRefund: settings.creditsOnRefund ?? "claw_back_unspent",
       buyUrl: settings.buyCreditsUrl ?? settings.upgradeUrl ?? null,
       expiringSoonMs: (settings.creditsExpiringSoonDays ?? 7) * 24 * hourMs,
+      lowBalanceThreshold: settings.creditsLowBalance ?? 10,
     },
     usage: {
-      thresholds: {
-        warningPercent: settings.usageThresholds?.warningPercent ?? 80,
-        criticalPercent: settings.usageThresholds?.criticalPercent ?? 95,
-        exceededPercent: settings.usageThresholds?.exceededPercent ?? 100,
-      },
+      thresholds: usageThresholds,
       timestampSkewMsMax: 5 * 60 * 1000,
+    },
+    marketplace: parsedFile.data.marketplace
+      ? {
+          tipMinimumMinor: parsedFile.data.marketplace.tipMinimumMinor,
+          tipMaximumMinor: parsedFile.data.marketplace.tipMaximumMinor,
+          onboardingReturnUrl: parsedFile.data.marketplace.onboardingReturnUrl,
+          onboardingRefreshUrl: parsedFile.data.marketplace.onboardingRefreshUrl,
+        }
+      : null,
+    webhooks: {
+      allowPrivateAddresses: allowPrivate === "true" || (allowPrivate !== "false" && !production),
+      failuresBeforePause: settings.webhookFailuresBeforePause ?? 10,
+    },
+    runtimeDefaults: {
+      platformFeeBps: settings.platformFeeBps ?? 1_000,
+      sellerSettlementDelayDays: settings.sellerSettlementDelayDays ?? 7,
+      refundOnFailure: settings.refundOnFailure ?? false,
+      creditHoldTtlSeconds: 15 * 60,
+      pastDueGraceDays: settings.pastDueGraceDays ?? 3,
+      usageThresholds,
+      creditsLowBalance: settings.creditsLowBalance ?? 10,
+    },
+    realtime: {
+      corsOrigins: (environmentValues.BILLHOOK_CORS_ORIGINS ?? "")
+        .split(",")
+        .map((origin) => origin.trim().replace(/\/$/, ""))
+        .filter((origin) => origin !== ""),
+      tokenSecret: environmentValues.BILLHOOK_TOKEN_SECRET ?? null,
+      fallbackPollMs: 3_000,
+    },
+    usageSync: {
+      batchSize: settings.usageSync?.batchSize ?? 500,
+      attemptsMax: settings.usageSync?.attemptsMax ?? 10,
+      retryDelayMsBase: settings.usageSync?.retryDelayMsBase ?? 5_000,
+      retryDelayMsMax: settings.usageSync?.retryDelayMsMax ?? 60 * 60 * 1000,
+      leaseMs: settings.usageSync?.leaseMs ?? 60_000,
+      requestTimeoutMs: settings.usageSync?.requestTimeoutMs ?? 15_000,
+      intervalMs: settings.usageSync?.intervalMs ?? 5_000,
     },
   };
 }

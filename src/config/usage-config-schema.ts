@@ -32,6 +32,24 @@ export const usageLimit = z
   })
   .strict();
 
+/**
+ * A request-rate window of a feature: at most `limit` allowed `check`s per customer per `window`
+ * (`second`, `minute`, `hour`, `day`, or a number of seconds), e.g. `{ limit: 60, window: "minute" }`.
+ */
+export const rateLimitSchema = z
+  .object({
+    limit: z.number().int().min(1).max(1_000_000_000),
+    window: z.union([
+      z.enum(["second", "minute", "hour", "day"]),
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(31 * 86_400),
+    ]),
+  })
+  .strict();
+
 /** Every meter named by a metered feature or a plan limit must be declared under `meters`. */
 export function checkMeters(
   catalog: {

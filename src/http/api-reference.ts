@@ -25,7 +25,7 @@ export function renderApiReference(document: {
         )
         .join("");
       const body = operation.requestBody?.content?.["application/json"]?.schema;
-      rows.push(`<section>
+      rows.push(`<section data-operation="${method} ${escapeHtml(path)}">
   <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
   <p>${escapeHtml(operation.summary ?? "")} <em>(${access}${operation.tags ? ` · ${escapeHtml(operation.tags.join(", "))}` : ""})</em></p>
   ${body ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>` : ""}

@@ -1,27 +1,38 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Billhook } from "../engine.js";
 import { BillhookError, ValidationError } from "../kernel/index.js";
 import { renderApiReference } from "./api-reference.js";
+import { type DashboardAssets, dashboardRoutes } from "./dashboard-assets.js";
 import type { HttpEnv } from "./http-env.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { idempotency } from "./middleware/idempotency.js";
 import { requestLog } from "./middleware/request-log.js";
 import { problemResponse } from "./problem.js";
+import { adminRoutes } from "./routes/admin-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { billingRoutes } from "./routes/billing-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
 import { creditRoutes } from "./routes/credit-routes.js";
+import { customerTokenRoutes } from "./routes/customer-token-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
+import { marketplaceRoutes } from "./routes/marketplace-routes.js";
 import { developmentRoutes, realtimeRoutes } from "./routes/realtime-routes.js";
+import { sessionRoutes } from "./routes/session-routes.js";
+import { settingsRoutes } from "./routes/settings-routes.js";
 import { usageRoutes } from "./routes/usage-routes.js";
+import { metricsRoutes, usageSyncRoutes } from "./routes/usage-sync-routes.js";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoint-routes.js";
 import { webhookRoutes } from "./routes/webhook-routes.js";
 
 /** Paths under `/v1/` that need no API key (provider webhooks, which carry signatures instead). */
 export const publicApiPrefixes: readonly string[] = ["/v1/webhooks/polar", "/v1/webhooks/stripe"];
+/** Path prefixes under `/v1/` that are public reads (a seller's tier list by handle). */
+export const publicApiPathPrefixes: readonly string[] = ["/v1/public/"];
 
 export const apiVersion = "0.1.0";
 
@@ -32,7 +43,12 @@ export const apiVersion = "0.1.0";
  * @example
  * serve({ fetch: createHttpApp(billhook).fetch, port: 8787 });
  */
-export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
+export interface HttpAppOptions {
+  /** The built admin dashboard, served at `/dashboard/`; without it that path explains how to build it. */
+  dashboardAssets?: DashboardAssets | null;
+}
+
+export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}): OpenAPIHono<HttpEnv> {
   const app = new OpenAPIHono<HttpEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -68,9 +84,22 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.use("*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
+  // Browsers call the API with customer tokens; only the configured origins may. Before authentication,
+  // so a preflight (which carries no credentials) is answered here.
+  const allowedOrigins = new Set(billhook.config.realtime.corsOrigins);
+  app.use(
+    "/v1/*",
+    cors({
+      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+      allowHeaders: ["authorization", "content-type", "idempotency-key"],
+      allowMethods: ["GET", "POST"],
+      maxAge: 600,
+    }),
+  );
   app.use("/v1/*", async (c, next) => {
     const path = c.req.path;
-    if (publicApiPrefixes.includes(path)) return next();
+    if (publicApiPrefixes.includes(path) || publicApiPathPrefixes.some((prefix) => path.startsWith(prefix)))
+      return next();
     return authenticate(c, async () => {
       await idempotency(c, next);
     });
@@ -84,7 +113,9 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
         "unhandled error",
       );
     }
-    return problemResponse(mapped, c.get("requestId"));
+    // An error may carry response headers (429's Retry-After and RateLimit-*).
+    const headers = (mapped as { headers?: Record<string, string> } | null)?.headers ?? {};
+    return problemResponse(mapped, c.get("requestId"), headers);
   });
   app.notFound((c) =>
     problemResponse(
@@ -101,13 +132,28 @@ export function createHttpApp(billhook: Billhook): OpenAPIHono<HttpEnv> {
   app.route("/", webhookRoutes);
   app.route("/", creditRoutes);
   app.route("/", usageRoutes);
+  app.route("/", usageSyncRoutes);
+  app.route("/", metricsRoutes);
   app.route("/", realtimeRoutes);
+  app.route("/", marketplaceRoutes);
+  app.route("/", webhookEndpointRoutes);
+  app.route("/", settingsRoutes);
+  app.route("/", customerTokenRoutes);
+  app.route("/", adminRoutes);
+  app.route("/", sessionRoutes);
+  app.route("/", dashboardRoutes(options.dashboardAssets ?? null));
   if (!billhook.config.production) app.route("/", developmentRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
     description: "A secret key `bh_sk_…` created with `billhook keys create`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "customerToken", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A customer token `bh_ct_…` minted by your server (`POST /v1/customers/{customerId}/tokens`): browsers only, one customer, at most an hour.",
   });
   const documentConfig = {
     openapi: "3.1.0",

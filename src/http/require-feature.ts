@@ -1,26 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Billhook } from "../engine.js";
-import { BillhookError } from "../kernel/index.js";
-import { problemContentType, problemResponse } from "./problem.js";
-
-/** What a denied request gets, by why it was denied. */
-const denials = {
-  SUBSCRIPTION_REQUIRED: {
-    status: 403,
-    title: "Subscription required",
-    detail: "Your plan does not include",
-  },
-  PAYMENT_REQUIRED: { status: 402, title: "Payment required", detail: "A payment is overdue for" },
-  INSUFFICIENT_CREDITS: { status: 402, title: "Insufficient credits", detail: "Not enough credits for" },
-  QUOTA_EXCEEDED: { status: 402, title: "Quota exceeded", detail: "The usage quota is used up for" },
-} as const;
+import { checkFeatureGate, isSuccess, meterUsage } from "./feature-gate.js";
 
 /**
  * Hono middleware for apps that embed Billhook: lets the request through only when the customer may use
  * `feature` (for `units`, when it is credit-backed). Otherwise it answers `application/problem+json`:
  * 403 `SUBSCRIPTION_REQUIRED` with the product that would grant it and the upgrade URL, or 402
  * (`PAYMENT_REQUIRED`, `INSUFFICIENT_CREDITS`, `QUOTA_EXCEEDED` with `remaining` and `resetsAt`) where
- * paying (or waiting for the period to reset) would fix it.
+ * paying (or waiting for the period to reset) would fix it, or 429 `RATE_LIMITED` with `Retry-After`
+ * and `RateLimit-*` headers when the feature's request rate is used up.
  *
  * @example
  * app.get("/export", requireFeature(billhook, "export", { customerId: (c) => c.get("userId") }), handler);
@@ -34,38 +22,47 @@ export function requireFeature(
   },
 ): MiddlewareHandler {
   return async (c, next) => {
-    const customerId = await options.customerId(c);
-    if (!customerId) return problemResponse(new BillhookError("UNAUTHORIZED", "No signed-in customer."));
-    const units = options.units?.(c);
-    const result = await billhook.entitlements.checkUnits({
-      customerId,
+    const gate = await checkFeatureGate(billhook, {
+      customerId: await options.customerId(c),
       feature,
-      ...(units ? { units } : {}),
+      units: options.units?.(c),
     });
-    if (result.allowed) return next();
-    const denial = denials[result.code as keyof typeof denials] ?? denials.SUBSCRIPTION_REQUIRED;
-    return new Response(
-      JSON.stringify({
-        type: `urn:billhook:problem:${result.code.toLowerCase().replaceAll("_", "-")}`,
-        title: denial.title,
-        status: denial.status,
-        detail: `${denial.detail} "${feature}".`,
-        code: result.code,
-        feature,
-        upgradeProduct: result.upgradeProduct,
-        upgradeUrl: result.upgradeUrl,
-        ...("balance" in result ? { balance: result.balance, units: result.units } : {}),
-        ...("resetsAt" in result
-          ? {
-              used: result.used,
-              limit: result.limit,
-              remaining: result.remaining,
-              resetsAt: result.resetsAt,
-              units: result.units,
-            }
-          : {}),
-      }),
-      { status: denial.status, headers: { "content-type": problemContentType } },
-    );
+    if (gate.denied) return gate.denied;
+    await next();
+    for (const [name, value] of Object.entries(gate.headers)) c.res.headers.set(name, value);
+  };
+}
+
+/**
+ * Hono middleware that records one usage `event` for the customer after the handler answered 2xx
+ * (an error or a denial counts nothing). The idempotency key defaults to the request id (Hono's
+ * `requestId()` middleware) or the `Idempotency-Key` header, so a retried request counts once.
+ *
+ * @example
+ * app.post("/api/generate", requireFeature(billhook, "api", opts), meter(billhook, "api.request", opts), handler);
+ */
+export function meter(
+  billhook: Billhook,
+  event: string,
+  options: {
+    customerId: (c: Context) => string | undefined | Promise<string | undefined>;
+    value?: (c: Context) => number | undefined;
+    idempotencyKey?: (c: Context) => string | undefined;
+  },
+): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (!isSuccess(c.res.status)) return;
+    const key =
+      options.idempotencyKey?.(c) ??
+      c.req.header("idempotency-key") ??
+      (c.get("requestId" as never) as string | undefined) ??
+      crypto.randomUUID();
+    await meterUsage(billhook, {
+      customerId: await options.customerId(c),
+      event,
+      value: options.value?.(c),
+      idempotencyKey: key,
+    });
   };
 }

@@ -1,6 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { ApiKeyScope } from "../modules/api-keys/index.js";
-import { requireScope } from "./middleware/authenticate.js";
+import { requireScope, requireScopeOrOwnCustomer } from "./middleware/authenticate.js";
 
 type RouteWithoutAccess = Omit<RouteConfig, "security" | "middleware">;
 
@@ -11,6 +11,19 @@ type RouteWithoutAccess = Omit<RouteConfig, "security" | "middleware">;
  */
 export function secured<R extends RouteWithoutAccess>(scope: ApiKeyScope, route: R) {
   return { ...route, security: [{ apiKey: [] }], middleware: requireScope(scope) };
+}
+
+/**
+ * Like `secured`, and also open to a browser holding a customer token, for that customer only (the
+ * route's `customerId`, in its path, query or body, must be the token's). For the customer-facing
+ * reads and the checkout a customer starts for themselves; never for anything that writes balances.
+ */
+export function customerAccessible<R extends RouteWithoutAccess>(scope: ApiKeyScope, route: R) {
+  return {
+    ...route,
+    security: [{ apiKey: [] }, { customerToken: [] }] as Array<Record<string, string[]>>,
+    middleware: requireScopeOrOwnCustomer(scope),
+  };
 }
 
 export function open<R extends RouteWithoutAccess>(route: R) {

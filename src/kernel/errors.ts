@@ -32,6 +32,11 @@ export type ErrorCode =
   | "COMMIT_EXCEEDS_HOLD"
   | "QUOTA_EXCEEDED"
   | "UNKNOWN_METER"
+  | "SELLER_NOT_READY"
+  | "TIER_NOT_AVAILABLE"
+  | "HANDLE_TAKEN"
+  | "WEBHOOK_URL_REFUSED"
+  | "RATE_LIMITED"
   | "INTERNAL";
 
 export interface FieldIssue {

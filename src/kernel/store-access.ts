@@ -5,7 +5,18 @@
  */
 export interface StoreAccess<Stores> {
   /** Runs `work` in one write transaction, retried as a whole on transient conflicts. */
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  transaction<T>(work: (stores: Stores, unit: UnitOfWork) => Promise<T>): Promise<T>;
   /** Runs `work` outside any write transaction (plain reads). */
   read<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}
+
+/** The open transaction itself, for work that must be able to undo part of it. */
+export interface UnitOfWork {
+  /**
+   * Runs `work` inside a savepoint: if it throws, what it wrote is undone and the transaction goes
+   * on; the error is rethrown.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether an error is a lock conflict the whole transaction should be retried for. */
+  isTransientConflict(error: unknown): boolean;
 }

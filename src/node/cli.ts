@@ -4,6 +4,7 @@ import { BillhookError } from "../kernel/index.js";
 import { type ApiKeyScope, apiKeyScopes } from "../modules/api-keys/index.js";
 import { catalogCommand, reconcileCommand, webhooksCommand } from "./billing-commands.js";
 import { type CliOutput, untilSignal } from "./cli-io.js";
+import { describeDashboard } from "./dashboard-files.js";
 import { runDev } from "./dev-command.js";
 import { doctorCommand } from "./doctor-command.js";
 import { createRuntime } from "./runtime.js";
@@ -26,6 +27,9 @@ Commands:
   catalog push | catalog diff      Make the provider's products match billhook.config.ts (idempotent)
   webhooks list [--status S] | webhooks replay <id> | webhooks replay --failed
   reconcile [--full]               Apply provider changes the webhook inbox missed
+  sync status | sync run | sync retry [--id N …]
+                                   Usage sync to the provider: backlog and dead letters; send now;
+                                   requeue dead letters (all, or the given outbox ids)
   doctor                           Check configuration, provider, catalog, webhook endpoint and ledger
   emulator polar [--port N] [--token T]
                                    Offline Polar API look-alike
@@ -70,6 +74,8 @@ export async function runCli(argv: string[], output: CliOutput): Promise<number>
         return await withEngine((billhook) =>
           migrated(billhook, () => reconcileCommand(billhook, rest, output)),
         );
+      case "sync":
+        return await withEngine((billhook) => migrated(billhook, () => syncCommand(billhook, rest, output)));
       case "doctor":
         return await withEngine((billhook) => migrated(billhook, () => doctorCommand(billhook, output)));
       case undefined:
@@ -123,6 +129,7 @@ async function serveCommand(args: string[], output: CliOutput): Promise<number> 
     origin && provider ? { webhookUrl: `${origin}/v1/webhooks/${provider}` } : {},
   );
   output.out(`Billhook listening on ${server.url} (database: ${databaseDescription})`);
+  output.out(`  dashboard: ${describeDashboard(server.url)}`);
   await untilSignal();
   worker.stop();
   await server.close();
@@ -142,6 +149,42 @@ async function workerCommand(args: string[], output: CliOutput): Promise<number>
     worker.stop();
     return 0;
   });
+}
+
+async function syncCommand(billhook: Billhook, args: string[], output: CliOutput): Promise<number> {
+  const [subcommand, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { id: { type: "string", multiple: true } } });
+  if (subcommand === "status") {
+    const status = await billhook.usageSync.status();
+    output.out(
+      `Usage sync ${status.enabled ? `to ${status.provider}` : "off (the provider takes no usage)"}: ` +
+        `${status.backlog} pending (${status.leased} being sent), ${status.dead} dead, lag ${Math.round(status.lagSeconds)} s.`,
+    );
+    for (const letter of await billhook.usageSync.deadLetters(100))
+      output.out(
+        `dead ${letter.id}  ${letter.customerId}  ${letter.idempotencyKey}  ${letter.attempts} attempts  ${letter.lastError ?? ""}`,
+      );
+    return 0;
+  }
+  if (subcommand === "run") {
+    const run = await billhook.usageSync.runOnce();
+    output.out(
+      `Sent ${run.inserted} new, ${run.duplicates} already there; ${run.failed} failed (${run.dead} now dead).`,
+    );
+    return run.failed > 0 ? 1 : 0;
+  }
+  if (subcommand === "retry") {
+    const ids = values.id?.map(Number);
+    if (ids?.some((id) => !Number.isSafeInteger(id) || id < 1)) {
+      output.error("--id takes an outbox id as shown by `billhook sync status`.");
+      return 1;
+    }
+    const { requeued } = await billhook.usageSync.requeueDead(ids ?? null);
+    output.out(`Requeued ${requeued} dead letter(s); the worker sends them on its next run.`);
+    return 0;
+  }
+  output.error("Usage: billhook sync status | sync run | sync retry [--id N …]");
+  return 1;
 }
 
 async function keysCommand(args: string[], output: CliOutput): Promise<number> {

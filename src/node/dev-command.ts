@@ -7,6 +7,9 @@ import type { Billhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
 import { randomBase62 } from "../kernel/index.js";
 import { type CliOutput, untilSignal } from "./cli-io.js";
+import { dashboardAssetsFromDisk, describeDashboard } from "./dashboard-files.js";
+import { createDemoApp } from "./demo-app.js";
+import { loadDemoBundle } from "./demo-bundle.js";
 import { demoConfig } from "./demo-catalog.js";
 import { createRuntime } from "./runtime.js";
 import { listen } from "./serve.js";
@@ -28,6 +31,7 @@ export async function runDev(args: string[], output: CliOutput): Promise<number>
       port: { type: "string" },
       host: { type: "string" },
       "emulator-port": { type: "string" },
+      "demo-port": { type: "string" },
       provider: { type: "string", default: "polar" },
     },
   });
@@ -35,45 +39,130 @@ export async function runDev(args: string[], output: CliOutput): Promise<number>
     output.error("--provider must be polar or stripe");
     return 1;
   }
-  let handler: (request: Request) => Response | Promise<Response> = () =>
-    new Response("starting", { status: 503 });
   const port = values.port !== undefined ? Number(values.port) : Number(process.env.PORT ?? 8787);
-  const server = await listen((request) => handler(request), {
+  const stack = await startDevStack({
     port,
     host: values.host ?? process.env.HOST ?? "127.0.0.1",
+    emulatorPort: Number(values["emulator-port"] ?? 0),
+    demoPort: values["demo-port"] !== undefined ? Number(values["demo-port"]) : port === 0 ? 0 : port + 3,
+    provider: values.provider,
+    environment: process.env,
+  });
+  const { billhook, serverUrl } = stack;
+  output.out(`Billhook (dev) listening on ${serverUrl}`);
+  output.out(`  database:       ${stack.databaseDescription}`);
+  output.out(`  catalog:        ${stack.configFile ?? "demo catalog (no billhook.config.ts here)"}`);
+  output.out(
+    `  provider:       ${stack.emulator ? `${stack.emulator.label} at ${stack.emulator.url}` : (billhook.provider?.name ?? "none")}`,
+  );
+  output.out(`  API reference:  ${serverUrl}/docs`);
+  output.out(`  dashboard:      ${describeDashboard(serverUrl)} (sign in with the demo API key)`);
+  output.out(`  demo API key:   ${stack.demoKey}`);
+  output.out(
+    `  demo app:       ${stack.demoUrl}  (widgets from billhook/react: buy credits, pay with 4242…)`,
+  );
+  if (stack.catalogPush !== null) output.out(`  catalog push:   ${stack.catalogPush}`);
+  if (billhook.provider) await printDemoCheckout(billhook, serverUrl, stack.demoKey, output);
+
+  await untilSignal();
+  await stack.close();
+  return 0;
+}
+
+export interface DevStackOptions {
+  port: number;
+  host: string;
+  emulatorPort: number;
+  /** The demo app's port (its own origin, as a real app would be); 0 picks a free one. */
+  demoPort: number;
+  provider: "polar" | "stripe";
+  environment: Record<string, string | undefined>;
+  /** Where the demo key is kept between runs; default `./.billhook/dev-api-key`. */
+  demoKeyPath?: string;
+}
+
+export interface DevStack {
+  billhook: Billhook;
+  serverUrl: string;
+  demoUrl: string;
+  demoKey: string;
+  emulator: { label: string; url: string } | null;
+  databaseDescription: string;
+  configFile: string | null;
+  /** What pushing the catalog to the provider did (null without a provider). */
+  catalogPush: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `billhook dev` runs: the service, the provider emulator with its webhooks pointed at us,
+ * the worker, and the demo app on its own origin (allowed by CORS). Tests start it with port 0.
+ */
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const server = await listen((request) => handler(request), { port: options.port, host: options.host });
+  let demoHandler: (request: Request) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
+  const demoServer = await listen((request) => demoHandler(request), {
+    port: options.demoPort,
+    host: options.host,
   });
 
-  const environment = { ...process.env };
+  const environment = { ...options.environment };
+  const demoOrigins = [demoServer.url, demoServer.url.replace("127.0.0.1", "localhost")];
+  environment.BILLHOOK_CORS_ORIGINS = [environment.BILLHOOK_CORS_ORIGINS, ...demoOrigins]
+    .filter(Boolean)
+    .join(",");
   const emulator =
-    process.env.POLAR_ACCESS_TOKEN || process.env.STRIPE_SECRET_KEY
+    environment.POLAR_ACCESS_TOKEN || environment.STRIPE_SECRET_KEY
       ? null
-      : await startEmulator(values.provider, Number(values["emulator-port"] ?? 0), server.url, environment);
+      : await startEmulator(options.provider, options.emulatorPort, server.url, environment);
   const { billhook, databaseDescription, configFile } = await createRuntime(environment, {
     fallbackConfig: demoConfig,
   });
   await billhook.storage.migrate();
-  handler = createHttpApp(billhook).fetch;
-  const demoKey = await ensureDemoKey(billhook);
+  handler = createHttpApp(billhook, { dashboardAssets: dashboardAssetsFromDisk() }).fetch;
+  const demoKey = await ensureDemoKey(billhook, options.demoKeyPath ?? devKeyPath);
   const worker = startWorker(billhook, {
-    webhookUrl: `${server.url}/v1/webhooks/${billhook.provider?.name ?? values.provider}`,
+    webhookUrl: `${server.url}/v1/webhooks/${billhook.provider?.name ?? options.provider}`,
   });
-
-  output.out(`Billhook (dev) listening on ${server.url}`);
-  output.out(`  database:       ${databaseDescription}`);
-  output.out(`  catalog:        ${configFile ?? "demo catalog (no billhook.config.ts here)"}`);
-  output.out(
-    `  provider:       ${emulator ? `${emulator.label} at ${emulator.url}` : (billhook.provider?.name ?? "none")}`,
-  );
-  output.out(`  API reference:  ${server.url}/docs`);
-  output.out(`  demo API key:   ${demoKey}`);
-  if (billhook.provider) await printDemoCheckout(billhook, server.url, demoKey, output);
-
-  await untilSignal();
-  worker.stop();
-  await server.close();
-  await emulator?.close();
-  await billhook.close();
-  return 0;
+  let catalogPush: string | null = null;
+  if (billhook.provider) {
+    try {
+      const actions = await billhook.catalogSync.push();
+      catalogPush = actions.map((action) => `${action.key} ${action.kind}`).join(", ");
+    } catch (error) {
+      catalogPush = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  // Built on the first page load, not at start: starting stays as fast as before for API-only use.
+  let bundle: Promise<string> | null = null;
+  const loadBundle = () => {
+    bundle ??= loadDemoBundle();
+    bundle.catch(() => {
+      bundle = null;
+    });
+    return bundle;
+  };
+  demoHandler = createDemoApp({ billhookUrl: server.url, apiKey: demoKey, bundle: loadBundle }).fetch;
+  return {
+    billhook,
+    serverUrl: server.url,
+    demoUrl: demoServer.url,
+    demoKey,
+    emulator: emulator ? { label: emulator.label, url: emulator.url } : null,
+    databaseDescription,
+    configFile,
+    catalogPush,
+    close: async () => {
+      worker.stop();
+      await demoServer.close();
+      await server.close();
+      await emulator?.close();
+      await billhook.close();
+    },
+  };
 }
 
 /**
@@ -117,8 +206,6 @@ async function printDemoCheckout(
   output: CliOutput,
 ): Promise<void> {
   try {
-    const actions = await billhook.catalogSync.push();
-    output.out(`  catalog push:   ${actions.map((action) => `${action.key} ${action.kind}`).join(", ")}`);
     const product =
       billhook.catalog.entries.find((entry) => entry.kind === "plan") ?? billhook.catalog.entries[0];
     const feature = product?.features[0];
@@ -144,8 +231,8 @@ async function printDemoCheckout(
   }
 }
 
-async function ensureDemoKey(billhook: Billhook): Promise<string> {
-  const path = resolve(devKeyPath);
+async function ensureDemoKey(billhook: Billhook, keyPath: string): Promise<string> {
+  const path = resolve(keyPath);
   if (existsSync(path)) {
     const saved = readFileSync(path, "utf8").trim();
     if (await billhook.apiKeys.authenticate(saved)) return saved;

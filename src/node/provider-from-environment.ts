@@ -25,6 +25,7 @@ export function providerFromEnvironment(environment: Environment): BillingProvid
     return new StripeProvider({
       secretKey: environment.STRIPE_SECRET_KEY,
       webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
+      connectWebhookSecret: environment.STRIPE_CONNECT_WEBHOOK_SECRET,
       clock: systemClock,
       ...(environment.STRIPE_API_URL ? { apiUrl: environment.STRIPE_API_URL } : {}),
       ...(environment.STRIPE_PUBLISHABLE_KEY ? { publishableKey: environment.STRIPE_PUBLISHABLE_KEY } : {}),

@@ -1,9 +1,12 @@
 import { resolveConfig } from "../config/index.js";
 import { type Billhook, createBillhook } from "../engine.js";
 import { describeDatabaseUrl, openStorage } from "../storage/open-storage.js";
+import { openChangeBus } from "./change-bus.js";
 import { loadConfigFile } from "./load-config-file.js";
+import { nodeWebhookNetwork } from "./node-webhook-network.js";
 import { createPinoLogger } from "./pino-logger.js";
 import { providerFromEnvironment } from "./provider-from-environment.js";
+import { RedisRateLimitStore } from "./redis-rate-limit-store.js";
 
 export interface RuntimeOptions {
   /** Used when the working directory has no billhook.config.ts (the dev demo). */
@@ -27,6 +30,11 @@ export async function createRuntime(
       config,
       logger,
       provider: providerFromEnvironment(config.environment),
+      changeBus: openChangeBus(config.environment, logger),
+      webhookNetwork: nodeWebhookNetwork(),
+      ...(config.environment.REDIS_URL
+        ? { rateLimitStore: new RedisRateLimitStore({ url: config.environment.REDIS_URL }) }
+        : {}),
     }),
     databaseDescription: describeDatabaseUrl(config.environment.DATABASE_URL),
     configFile: file?.fileName ?? null,

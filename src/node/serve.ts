@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import type { Billhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
+import { dashboardAssetsFromDisk } from "./dashboard-files.js";
 
 export interface RunningServer {
   url: string;
@@ -14,7 +15,7 @@ export function startServer(
   billhook: Billhook,
   options: { port: number; host: string },
 ): Promise<RunningServer> {
-  return listen(createHttpApp(billhook).fetch, options);
+  return listen(createHttpApp(billhook, { dashboardAssets: dashboardAssetsFromDisk() }).fetch, options);
 }
 
 /** Binds a port for any fetch handler; `billhook dev` binds first and wires the engine after. */

@@ -9,10 +9,14 @@ export interface WorkerHandle {
 export interface WorkerOptions {
   /** How often due webhook deliveries are processed (they are also processed right after intake). */
   webhookIntervalMs?: number;
+  /** How often domain events are fanned out and due outbound webhooks delivered. */
+  outboundWebhookIntervalMs?: number;
   /** How often the provider is reconciled; 0 turns it off. */
   reconcileIntervalMs?: number;
   /** Our public webhook URL, so the reconciler can report a disabled endpoint. */
   webhookUrl?: string;
+  /** How often usage is sent to the provider; defaults to `settings.usageSync.intervalMs` (5 s). */
+  usageSyncIntervalMs?: number;
 }
 
 const purgeIntervalMs = 10 * 60 * 1000;
@@ -20,11 +24,14 @@ const purgeIntervalMs = 10 * 60 * 1000;
 const creditSweepIntervalMs = 60 * 1000;
 /** Monthly allowances of yearly plans arrive between provider events; hourly is well within a day. */
 const allowanceIntervalMs = 60 * 60 * 1000;
+/** Seller earnings become available after a delay of days; dashboards also settle when read. */
+const earningsSettleIntervalMs = 5 * 60 * 1000;
 
 /**
  * Background jobs, each safe to run on several instances at once: processing (and retrying) webhook
- * deliveries, reconciling with the provider, settling expired credit grants and holds, granting monthly
- * allowances, and purging expired idempotency records.
+ * deliveries, delivering outbound webhooks to the app, reconciling with the provider, settling expired
+ * credit grants and holds, granting monthly allowances, sending usage to the provider through the
+ * outbox (leases keep instances apart), and purging expired idempotency records.
  */
 export function startWorker(billhook: Billhook, options: WorkerOptions = {}): WorkerHandle {
   const failed = (job: string) => (error: unknown) =>
@@ -33,6 +40,7 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
       "worker job failed",
     );
   const purge = async () => {
+    await billhook.outbound.dispatcher.purge();
     let purged = 0;
     for (
       let batch = await billhook.idempotency.purgeExpired();
@@ -48,14 +56,28 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
       await billhook.reconciler.run(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
   };
   const sweepCredits = () => billhook.credits.sweep();
+  const syncUsage = async () => {
+    if (billhook.usageSync.enabled) await billhook.usageSync.runOnce();
+  };
   const refreshAllowances = () => billhook.billing.refreshAllAllowances(billhook.storage);
+  const settleEarnings = () => billhook.marketplace.settleDue();
+  const deliverWebhooks = () => billhook.outbound.dispatcher.run();
   const timers = [
     setInterval(() => purge().catch(failed("purge")), purgeIntervalMs),
     setInterval(() => sweepCredits().catch(failed("credits")), creditSweepIntervalMs),
     setInterval(() => refreshAllowances().catch(failed("allowances")), allowanceIntervalMs),
+    setInterval(() => settleEarnings().catch(failed("marketplace")), earningsSettleIntervalMs),
     setInterval(
       () => billhook.webhooks.drain().catch(failed("webhooks")),
       options.webhookIntervalMs ?? 2_000,
+    ),
+    setInterval(
+      () => deliverWebhooks().catch(failed("outbound webhooks")),
+      options.outboundWebhookIntervalMs ?? 1_000,
+    ),
+    setInterval(
+      () => syncUsage().catch(failed("usage-sync")),
+      options.usageSyncIntervalMs ?? billhook.config.usageSync.intervalMs,
     ),
   ];
   const reconcileIntervalMs = options.reconcileIntervalMs ?? 10 * 60 * 1000;
@@ -66,8 +88,11 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
     runOnce: async () => {
       await billhook.webhooks.drain();
       await reconcile();
+      await deliverWebhooks();
       await sweepCredits();
       await refreshAllowances();
+      await settleEarnings();
+      await syncUsage();
       await purge();
     },
     stop: () => {

@@ -27,6 +27,154 @@ export interface Schema {
   credit_holds: CreditHoldsTable;
   usage_events: UsageEventsTable;
   usage_meter_values: UsageMeterValuesTable;
+  marketplace_sellers: MarketplaceSellersTable;
+  marketplace_tiers: MarketplaceTiersTable;
+  marketplace_charges: MarketplaceChargesTable;
+  marketplace_refund_reports: { provider_payment_id: string; refunded_minor: number };
+  marketplace_payouts: MarketplacePayoutsTable;
+  marketplace_memberships: MarketplaceMembershipsTable;
+  domain_events: DomainEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  outbound_deliveries: OutboundDeliveriesTable;
+  settings: { key: string; value_json: string; updated_at_ms: number; updated_by: string };
+  billhook_secrets: { name: string; value: string; created_at_ms: number };
+  dashboard_sessions: DashboardSessionsTable;
+  usage_meter_totals: UsageMeterTotalsTable;
+  usage_sync_outbox: UsageSyncOutboxTable;
+}
+
+export interface DashboardSessionsTable {
+  token_hash: string;
+  api_key_id: string;
+  csrf_token: string;
+  created_at_ms: number;
+  last_seen_at_ms: number;
+  expires_at_ms: number;
+}
+
+export interface MarketplaceSellersTable {
+  id: string;
+  external_id: string;
+  handle: string;
+  email: string;
+  country: string;
+  provider: string;
+  provider_account_id: string | null;
+  details_submitted: number;
+  charges_enabled: number;
+  payouts_enabled: number;
+  requirements_json: string;
+  provider_modified_at_ms: number;
+  created_at_ms: number;
+}
+
+export interface MarketplaceTiersTable {
+  id: string;
+  seller_id: string;
+  name: string;
+  description: string | null;
+  amount_minor: number;
+  currency: string;
+  interval: string;
+  status: string;
+  provider_product_id: string | null;
+  provider_price_id: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface MarketplaceChargesTable {
+  provider_payment_id: string;
+  seller_id: string;
+  kind: string;
+  tier_id: string | null;
+  customer_id: string | null;
+  currency: string;
+  gross_minor: number;
+  fee_bps: number;
+  platform_fee_minor: number;
+  provider_fee_minor: number;
+  seller_net_minor: number;
+  refunded_minor: number;
+  status: string;
+  paid_at_ms: number;
+  available_at_ms: number;
+}
+
+export interface MarketplacePayoutsTable {
+  provider_payout_id: string;
+  seller_id: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  booked_paid: number;
+  provider_modified_at_ms: number;
+  created_at_ms: number;
+}
+
+export interface MarketplaceMembershipsTable {
+  provider_subscription_id: string;
+  seller_id: string;
+  tier_id: string | null;
+  customer_id: string;
+  status: string;
+  cancel_at_period_end: number;
+  current_period_end_ms: number | null;
+  provider_modified_at_ms: number;
+  created_at_ms: number;
+}
+
+export interface DomainEventsTable {
+  sequence: Generated<number>;
+  id: string;
+  type: string;
+  customer_id: string | null;
+  data_json: string;
+  occurred_at_ms: number;
+  dispatched: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  event_types_json: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at_ms: number | null;
+  status: string;
+  pause_reason: string | null;
+  consecutive_failures: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface OutboundDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  event_sequence: number;
+  ordering_key: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at_ms: number;
+  locked_until_ms: number;
+  last_attempt_at_ms: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_response_body: string | null;
+  delivered_at_ms: number | null;
+  created_at_ms: number;
+}
+
+export interface UsageMeterTotalsTable {
+  customer_id: string;
+  meter: string;
+  timestamp_ms: number;
+  event_count: number;
+  value_sum: number;
+  value_max: number;
 }
 
 export interface UsageEventsTable {
@@ -46,6 +194,20 @@ export interface UsageMeterValuesTable {
   timestamp_ms: number;
   value: number;
   unique_value: string | null;
+}
+
+export interface UsageSyncOutboxTable {
+  id: Generated<number>;
+  customer_id: string;
+  idempotency_key: string;
+  state: Generated<"pending" | "dead">;
+  attempts: Generated<number>;
+  available_at_ms: number;
+  lease_owner: string | null;
+  lease_expires_at_ms: number | null;
+  last_error: string | null;
+  created_at_ms: number;
+  dead_at_ms: number | null;
 }
 
 export interface CreditGrantsTable {

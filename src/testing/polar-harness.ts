@@ -1,4 +1,5 @@
 import type { FaultSettings } from "../emulators/polar/index.js";
+import type { CustomerChangeBus } from "../modules/realtime/index.js";
 import type { Storage } from "../storage/index.js";
 import { type PolarDriver, startPolarDriver } from "./provider-drivers.js";
 import { conformanceCatalog, type ProviderHarness, startProviderHarness } from "./provider-harness.js";
@@ -30,12 +31,14 @@ export async function startPolarHarness(
     seed?: string;
     /** Replaces `testCatalog.catalog` (e.g. one with credit packs). */
     catalog?: Record<string, unknown>;
+    changeBus?: CustomerChangeBus;
   } = {},
 ): Promise<PolarHarness> {
   const driver = await startPolarDriver(options.seed ?? "billhook-e2e");
   const harness = await startProviderHarness(storage, driver, {
     catalog: options.catalog ?? testCatalog.catalog,
     ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.changeBus ? { changeBus: options.changeBus } : {}),
   });
   return {
     ...harness,

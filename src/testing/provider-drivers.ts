@@ -108,6 +108,8 @@ export async function startPolarDriver(seed: string): Promise<PolarDriver> {
 
 export interface StripeDriver extends ProviderDriver {
   stripe: Stripe;
+  /** The emulator's base URL, for its `/_emulator` controls. */
+  emulatorUrl: string;
 }
 
 export async function startStripeDriver(seed: string): Promise<StripeDriver> {
@@ -121,15 +123,19 @@ export async function startStripeDriver(seed: string): Promise<StripeDriver> {
     (await stripe.customers.search({ query: `metadata['billhook_customer_id']:'${customerId}'` })).data[0]!;
   return {
     stripe,
+    emulatorUrl: emulator.url,
     name: "stripe",
     cards: { good: "4242424242424242", declined: "4000000000000002", declinesRenewals: "4000000000000341" },
     clock: emulator.clock,
     connect: (webhookUrl) => {
       const endpoint = emulator.webhooks.createEndpoint(webhookUrl);
+      // Connected accounts' events (account.updated, payout.*) come through a Connect endpoint.
+      const connectEndpoint = emulator.webhooks.createEndpoint(webhookUrl, { connect: true });
       const provider = new StripeProvider({
         secretKey: emulator.secretKey,
         apiUrl: emulator.url,
         webhookSecret: endpoint.secret,
+        connectWebhookSecret: connectEndpoint.secret,
         clock: emulator.clock,
         publishableKey: emulator.publishableKey,
       });

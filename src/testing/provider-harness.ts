@@ -1,6 +1,8 @@
 import { resolveConfig } from "../config/index.js";
 import { type Billhook, createBillhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
+import type { CustomerChangeBus } from "../modules/realtime/index.js";
+import { dashboardAssetsFromDisk } from "../node/dashboard-files.js";
 import { listen, type RunningServer } from "../node/serve.js";
 import type { Storage } from "../storage/index.js";
 import type { ProviderDriver } from "./provider-drivers.js";
@@ -63,7 +65,13 @@ export interface ProviderHarness<Driver extends ProviderDriver = ProviderDriver>
 export async function startProviderHarness<Driver extends ProviderDriver>(
   storage: Storage,
   driver: Driver,
-  options: { settings?: Record<string, unknown>; catalog?: Record<string, unknown> } = {},
+  options: {
+    settings?: Record<string, unknown>;
+    catalog?: Record<string, unknown>;
+    marketplace?: Record<string, unknown>;
+    /** Realtime signals between instances (default: this process only). */
+    changeBus?: CustomerChangeBus;
+  } = {},
 ): Promise<ProviderHarness<Driver>> {
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
@@ -71,7 +79,11 @@ export async function startProviderHarness<Driver extends ProviderDriver>(
   const { provider, webhookSecret } = driver.connect(`${server.url}/v1/webhooks/${driver.name}`);
   const config = resolveConfig(
     {},
-    { catalog: options.catalog ?? conformanceCatalog.catalog, settings: options.settings ?? {} },
+    {
+      catalog: options.catalog ?? conformanceCatalog.catalog,
+      settings: options.settings ?? {},
+      ...(options.marketplace ? { marketplace: options.marketplace } : {}),
+    },
   );
   const billhook = createBillhook({
     storage,
@@ -79,8 +91,9 @@ export async function startProviderHarness<Driver extends ProviderDriver>(
     provider,
     clock: driver.clock,
     logger: new MemoryLogger(),
+    ...(options.changeBus ? { changeBus: options.changeBus } : {}),
   });
-  handler = createHttpApp(billhook).fetch;
+  handler = createHttpApp(billhook, { dashboardAssets: dashboardAssetsFromDisk() }).fetch;
   const adminKey = (await billhook.apiKeys.create({ scope: "admin", name: "conformance admin" })).secret;
   const serverKey = (await billhook.apiKeys.create({ scope: "server", name: "conformance server" })).secret;
 

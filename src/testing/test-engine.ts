@@ -2,6 +2,8 @@ import { resolveConfig } from "../config/index.js";
 import { type Billhook, createBillhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
 import { type Logger, ManualClock } from "../kernel/index.js";
+import type { WebhookNetwork } from "../modules/outbound-webhooks/index.js";
+import { nodeWebhookNetwork } from "../node/node-webhook-network.js";
 import type { Storage } from "../storage/index.js";
 
 /** A logger that keeps every line, so tests can assert what was (and was not) logged. */
@@ -30,7 +32,12 @@ export interface TestService {
 /** An engine and its HTTP app over the given (already migrated) storage, with one key per scope. */
 export async function createTestService(
   storage: Storage,
-  options: { clock?: ManualClock; environment?: Record<string, string> } = {},
+  options: {
+    clock?: ManualClock;
+    environment?: Record<string, string>;
+    config?: unknown;
+    webhookNetwork?: WebhookNetwork;
+  } = {},
 ): Promise<TestService> {
   const clock = options.clock ?? new ManualClock();
   const logger = new MemoryLogger();
@@ -38,7 +45,8 @@ export async function createTestService(
     storage,
     clock,
     logger,
-    config: resolveConfig(options.environment ?? {}),
+    config: resolveConfig(options.environment ?? {}, options.config ?? {}),
+    webhookNetwork: options.webhookNetwork ?? nodeWebhookNetwork(),
   });
   const app = createHttpApp(billhook);
   const adminKey = (await billhook.apiKeys.create({ scope: "admin", name: "test admin" })).secret;

@@ -51,7 +51,10 @@ describeEachDialect("realtime purchase flow (Seed 004)", (fixture) => {
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     const next = eventReader(stream);
     try {
-      expect(await next()).toEqual({ event: "snapshot", data: { entitlements: [], balances: {} } });
+      expect(await next()).toEqual({
+        event: "snapshot",
+        data: { entitlements: [], balances: {}, usage: {} },
+      });
       const products = async () =>
         (
           await (

@@ -24,6 +24,15 @@ export function registerEmulatorControlRoutes(app: Hono, runtime: PolarEmulatorR
     advanceClock: (seconds) => advanceClock(runtime, seconds),
   });
 
+  // Every ingested usage event (all pages at once) and the ingest totals, for tests.
+  app.get("/_emulator/events", (context) =>
+    context.json({
+      items: runtime.store.events.all(),
+      inserted_total: runtime.eventIngestTotals.inserted,
+      duplicates_total: runtime.eventIngestTotals.duplicates,
+    }),
+  );
+
   app.post("/_emulator/checkouts/:id/pay", async (context) => {
     const checkout = runtime.store.checkouts.get(context.req.param("id"));
     if (!checkout) throw notFound();

@@ -24,6 +24,9 @@ export class PolarEmulatorRuntime {
   readonly dispatcher: WebhookDispatcher;
   readonly token: string;
   publicUrl: string | undefined;
+  /** What `POST /v1/events/ingest` answered in total, for tests (`GET /_emulator/events`). */
+  readonly eventIngestTotals = { inserted: 0, duplicates: 0 };
+  #externalEventIds: Set<string> | null = null;
 
   constructor(readonly options: PolarEmulatorOptions = {}) {
     ({ random: this.random, clock: this.clock, faults: this.faults } = createRuntimeCore("data", options));
@@ -50,6 +53,14 @@ export class PolarEmulatorRuntime {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /** Every ingested event's `external_id`, kept as events arrive (built once from restored state). */
+  externalEventIds(): Set<string> {
+    this.#externalEventIds ??= new Set(
+      this.store.events.all().flatMap((event) => (event.external_id ? [event.external_id] : [])),
+    );
+    return this.#externalEventIds;
   }
 
   nowIso(): string {

@@ -8,7 +8,10 @@ import { notFound, PolarValidationError, parseBody } from "./polar-errors.js";
 import { paginate, queryList } from "./polar-pagination.js";
 import type { EventRecord } from "./polar-records.js";
 
-const eventMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/** Polar's `EventMetadataInput`: keys up to 40 characters, strings up to 500, at most 50 pairs. */
+const eventMetadataSchema = z
+  .record(z.string().max(40), z.union([z.string().max(500), z.number(), z.boolean()]))
+  .refine((metadata) => Object.keys(metadata).length <= 50, { message: "at most 50 key-value pairs" });
 const eventBase = {
   name: z.string().min(1).max(128),
   timestamp: z.string().datetime({ offset: true }).nullish(),
@@ -46,7 +49,8 @@ function ingest(
       );
     }
   });
-  const seen = new Set(store.events.all().flatMap((event) => (event.external_id ? [event.external_id] : [])));
+  // Polar: `ON CONFLICT (organization_id, external_id) DO NOTHING`, also within one batch.
+  const seen = runtime.externalEventIds();
   let inserted = 0;
   let duplicates = 0;
   for (const event of events) {
@@ -67,6 +71,8 @@ function ingest(
     });
     inserted += 1;
   }
+  runtime.eventIngestTotals.inserted += inserted;
+  runtime.eventIngestTotals.duplicates += duplicates;
   return { inserted, duplicates };
 }
 

@@ -22,7 +22,24 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** API fault knobs: latency, 429, 500 before the handler; "applied but response lost" after it. */
+/** Cuts the connection (no answer at all); without a Node socket, answers with a body that errors. */
+function cutConnection(context: Context<FaultableEnv>): Response | undefined {
+  const socket = context.env?.incoming?.socket;
+  if (socket) {
+    socket.destroy();
+    return undefined;
+  }
+  const broken = new ReadableStream({
+    pull: (controller) => controller.error(new Error("connection cut by fault injection")),
+  });
+  return new Response(broken, { status: context.res.status, headers: context.res.headers });
+}
+
+/**
+ * API fault knobs: latency, stalls, 429, 500 and connection resets before the handler (nothing is
+ * applied); "applied but response lost" after it. A stalled request is still handled when the stall
+ * ends, even if the client has given up: like a real server that was merely slow.
+ */
 export function injectApiFaults<E extends FaultableEnv>(
   faults: FaultInjector,
   responses: FaultResponses<E>,
@@ -30,6 +47,12 @@ export function injectApiFaults<E extends FaultableEnv>(
   return async (context, next) => {
     const latencyMs = faults.settings.apiLatencyMs;
     if (latencyMs > 0) await sleep(latencyMs);
+    if (faults.roll("apiStall")) await sleep(faults.settings.apiStallMs);
+    if (faults.roll("apiConnectionReset")) {
+      const broken = cutConnection(context as unknown as Context<FaultableEnv>);
+      // A destroyed socket answers nothing; the response below is never sent.
+      return broken ?? new Response(null, { status: 500 });
+    }
     if (faults.roll("apiRateLimit")) {
       context.header("Retry-After", String(faults.settings.apiRetryAfterSeconds));
       return responses.rateLimited(context);
@@ -38,14 +61,7 @@ export function injectApiFaults<E extends FaultableEnv>(
     await next();
     if (context.req.method === "GET" || !faults.roll("apiResponseLost")) return;
     // The write already happened; now the client loses the answer.
-    const socket = context.env?.incoming?.socket;
-    if (socket) {
-      socket.destroy();
-      return;
-    }
-    const broken = new ReadableStream({
-      pull: (controller) => controller.error(new Error("connection cut by fault injection")),
-    });
-    context.res = new Response(broken, { status: context.res.status, headers: context.res.headers });
+    const broken = cutConnection(context as unknown as Context<FaultableEnv>);
+    if (broken) context.res = broken;
   };
 }

@@ -15,6 +15,9 @@ const faultsSchema = z.object({
   apiRateLimitRate: rate.optional(),
   apiRetryAfterSeconds: z.number().int().min(0).optional(),
   apiResponseLostRate: rate.optional(),
+  apiStallRate: rate.optional(),
+  apiStallMs: z.number().int().min(0).optional(),
+  apiConnectionResetRate: rate.optional(),
 });
 
 /** Reads a JSON body and validates it, throwing in the provider's own error envelope. */

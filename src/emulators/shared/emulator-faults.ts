@@ -23,6 +23,11 @@ export interface FaultSettings {
   apiRetryAfterSeconds: number;
   /** Writes that are applied but whose response is lost (the connection is cut). */
   apiResponseLostRate: number;
+  /** API requests held for `apiStallMs` before they are handled (a client may give up first; they still apply). */
+  apiStallRate: number;
+  apiStallMs: number;
+  /** API requests whose connection is reset before anything is applied. */
+  apiConnectionResetRate: number;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -36,6 +41,9 @@ export const NO_FAULTS: FaultSettings = {
   apiRateLimitRate: 0,
   apiRetryAfterSeconds: 1,
   apiResponseLostRate: 0,
+  apiStallRate: 0,
+  apiStallMs: 0,
+  apiConnectionResetRate: 0,
 };
 
 export type FaultKind =
@@ -45,7 +53,9 @@ export type FaultKind =
   | "webhookDelay"
   | "apiError"
   | "apiRateLimit"
-  | "apiResponseLost";
+  | "apiResponseLost"
+  | "apiStall"
+  | "apiConnectionReset";
 
 const RATE_OF: Record<FaultKind, keyof FaultSettings> = {
   webhookDrop: "webhookDropRate",
@@ -55,6 +65,8 @@ const RATE_OF: Record<FaultKind, keyof FaultSettings> = {
   apiError: "apiErrorRate",
   apiRateLimit: "apiRateLimitRate",
   apiResponseLost: "apiResponseLostRate",
+  apiStall: "apiStallRate",
+  apiConnectionReset: "apiConnectionResetRate",
 };
 
 export class FaultInjector {
@@ -69,6 +81,8 @@ export class FaultInjector {
     apiError: 0,
     apiRateLimit: 0,
     apiResponseLost: 0,
+    apiStall: 0,
+    apiConnectionReset: 0,
   };
 
   constructor(

@@ -1,6 +1,8 @@
 import { registerCatalogRoutes } from "./catalog-routes.js";
 import { registerCheckoutPages } from "./checkout-pages.js";
 import { registerCheckoutSessionRoutes } from "./checkout-sessions-routes.js";
+import { registerConnectPages } from "./connect-pages.js";
+import { registerConnectRoutes } from "./connect-routes.js";
 import { registerCustomerRoutes } from "./customers-routes.js";
 import { registerEmulatorControlRoutes } from "./emulator-control-routes.js";
 import { registerInvoiceRoutes } from "./invoices-routes.js";
@@ -30,9 +32,11 @@ export function registerAllRoutes(app: StripeApp, runtime: StripeEmulatorRuntime
   registerPortalRoutes(app, runtime);
   registerMeterRoutes(app, runtime);
   registerTestClockRoutes(app, runtime);
+  registerConnectRoutes(app, runtime);
   registerWebhookEndpointRoutes(app, runtime);
   registerEmulatorControlRoutes(app, runtime);
   registerCheckoutPages(app, runtime);
   registerPortalPages(app, runtime);
   registerPaymentIntentPages(app, runtime);
+  registerConnectPages(app, runtime);
 }

@@ -46,7 +46,7 @@ export interface SubscriptionObject extends Base {
   pause_collection: null;
   test_clock: string | null;
   application_fee_percent: number | null;
-  transfer_data: null;
+  transfer_data: { destination: string; amount_percent: number | null } | null;
   on_behalf_of: null;
 }
 
@@ -184,6 +184,8 @@ export interface WebhookEndpointObject extends Base {
 
 export interface EventObject extends Base {
   object: "event";
+  /** The connected account an event happened on (Connect endpoints only). */
+  account?: string;
   api_version: string;
   type: string;
   data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };

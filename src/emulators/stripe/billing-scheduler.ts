@@ -1,4 +1,5 @@
 import { expireCheckoutSession } from "./checkout-operations.js";
+import { arrivePayout } from "./connect-operations.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 import { type DueAction, nextSubscriptionAction } from "./subscription-lifecycle.js";
 
@@ -16,12 +17,16 @@ function earliestDue(runtime: StripeEmulatorRuntime, nowSeconds: number): DueAct
   }
   for (const subscription of runtime.store.subscriptions.all())
     consider(nextSubscriptionAction(runtime, subscription));
+  for (const payout of runtime.store.payouts.all()) {
+    if (payout.status === "pending" || payout.status === "in_transit")
+      consider({ at: payout.arrival_date, run: () => arrivePayout(runtime, payout) });
+  }
   return earliest;
 }
 
 /**
  * Applies what time does at Stripe up to the emulator's current time, in chronological order and each
- * at its own moment: checkout expiry, trial ends, renewals, dunning retries, cancellations. Runs
+ * at its own moment: checkout expiry, trial ends, renewals, dunning retries, cancellations, payout arrivals. Runs
  * before every request and after every clock advance, so it is the only place time changes state.
  */
 export function runDueWork(runtime: StripeEmulatorRuntime): void {

@@ -7,12 +7,12 @@ import {
   productCreateSchema,
   productUpdateSchema,
 } from "./catalog-schemas.js";
-import { changedFields, stripDataPrefix } from "./customers-routes.js";
+import { changedFields } from "./customers-routes.js";
 import { expandParam, formBool, mergeMetadata, readForm, readQuery } from "./request-input.js";
-import { compileSearchQuery } from "./search-query.js";
+import { registerSearchRoute } from "./search-route.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, missingParam } from "./stripe-errors.js";
-import { expandObject, listParams, paginate, searchPage, searchParams } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
 function registerProductRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
@@ -80,18 +80,7 @@ function registerProductRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): 
 /** The GET routes: retrieve, list and search never change state. */
 function registerProductReadRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
   const store = runtime.store;
-  app.get("/v1/products/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const page = searchPage(
-      store.products.filter(compileSearchQuery(query.query)),
-      "/v1/products/search",
-      query,
-    );
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "products", "products");
 
   app.get("/v1/products/:id", (context) => {
     const query = readQuery(context, z.object({ expand: expandParam }));
@@ -175,14 +164,7 @@ function registerPriceRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): vo
 /** The GET routes: retrieve, list and search never change state. */
 function registerPriceReadRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
   const store = runtime.store;
-  app.get("/v1/prices/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const page = searchPage(store.prices.filter(compileSearchQuery(query.query)), "/v1/prices/search", query);
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "prices", "prices");
 
   app.get("/v1/prices/:id", (context) => {
     const query = readQuery(context, z.object({ expand: expandParam }));

@@ -138,6 +138,8 @@ function paySubscriptionMode(
     trialPeriodDays: extras?.trialPeriodDays,
     defaultPaymentMethod: paymentMethod.id,
     description: extras?.description ?? null,
+    applicationFeePercent: extras?.applicationFeePercent ?? null,
+    transferData: extras?.transferData ?? null,
   });
   session.subscription = subscription.id;
   const outcome = startSubscription(runtime, subscription, customer, {

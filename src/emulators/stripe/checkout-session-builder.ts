@@ -65,6 +65,10 @@ export const createSessionSchema = z.object({
       metadata: z.record(z.string(), z.string()).optional(),
       trial_period_days: formInt.min(1).optional(),
       description: z.string().optional(),
+      application_fee_percent: z.coerce.number().min(0).max(100).optional(),
+      transfer_data: z
+        .object({ destination: z.string(), amount_percent: z.coerce.number().min(0).max(100).optional() })
+        .optional(),
     })
     .optional(),
   expand: expandParam,

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { expireCheckoutSession } from "./checkout-operations.js";
 import { createSession, createSessionSchema } from "./checkout-session-builder.js";
-import { stripDataPrefix } from "./customers-routes.js";
 import { expandParam, readForm, readQuery } from "./request-input.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing } from "./stripe-errors.js";
-import { expandObject, listParams, paginate } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { CheckoutSessionObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
@@ -45,6 +44,11 @@ export function registerCheckoutSessionRoutes(app: StripeApp, runtime: StripeEmu
         metadata: body.subscription_data.metadata,
         trialPeriodDays: body.subscription_data.trial_period_days,
         description: body.subscription_data.description,
+        applicationFeePercent: body.subscription_data.application_fee_percent,
+        transferData: body.subscription_data.transfer_data && {
+          destination: body.subscription_data.transfer_data.destination,
+          amountPercent: body.subscription_data.transfer_data.amount_percent,
+        },
       },
     });
     return context.json(render(runtime, session, body.expand));

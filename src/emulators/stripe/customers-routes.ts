@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { attachPaymentMethod, resolvePaymentMethod, setDefaultPaymentMethod } from "./payment-methods.js";
 import { expandParam, mergeMetadata, metadataParam, readForm, readQuery } from "./request-input.js";
-import { compileSearchQuery } from "./search-query.js";
+import { registerSearchRoute } from "./search-route.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { resourceMissing } from "./stripe-errors.js";
-import { expandObject, listParams, paginate, searchPage, searchParams } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { CustomerObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
@@ -133,15 +133,7 @@ export function registerCustomerRoutes(app: StripeApp, runtime: StripeEmulatorRu
 /** The GET routes: retrieve, list and search never change state. */
 function registerCustomerReadRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
   const store = runtime.store;
-  app.get("/v1/customers/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const matches = store.customers.filter(compileSearchQuery(query.query));
-    const page = searchPage(matches, "/v1/customers/search", query);
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "customers", "customers");
 
   app.get("/v1/customers/:id", (context) => {
     const id = context.req.param("id");
@@ -171,11 +163,6 @@ function registerCustomerReadRoutes(app: StripeApp, runtime: StripeEmulatorRunti
       data: list.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
     });
   });
-}
-
-/** `expand[]=data.x` on a list means `x` on each item. */
-export function stripDataPrefix(expand: readonly string[] | undefined): string[] {
-  return (expand ?? []).map((path) => path.replace(/^data\./, ""));
 }
 
 /** `previous_attributes` for an `*.updated` event: old values of the top-level keys that changed. */

@@ -191,6 +191,7 @@ export function payInvoice(
     customer: typeof invoice.customer === "string" ? invoice.customer : null,
     description: `Invoice ${invoice.number ?? invoice.id}`,
     setupFutureUsage: "off_session",
+    ...destinationOf(runtime, invoice),
   });
   const payment = {
     id: runtime.newId("inpay_", 24),
@@ -220,4 +221,27 @@ export function payInvoice(
     runtime.emit("invoice.payment_failed", invoice);
   }
   return outcome;
+}
+
+/** A Connect destination subscription pays each invoice as a destination charge with its fee share. */
+function destinationOf(
+  runtime: StripeEmulatorRuntime,
+  invoice: InvoiceObject,
+): { transferData?: { destination: string; amount?: number }; applicationFeeAmount?: number } {
+  const subscriptionId = invoice.parent?.subscription_details.subscription;
+  const subscription = subscriptionId ? runtime.store.subscriptions.get(subscriptionId) : undefined;
+  const transfer = subscription?.transfer_data;
+  if (!subscription || !transfer) return {};
+  const amountPercent = transfer.amount_percent;
+  return {
+    transferData: {
+      destination: transfer.destination,
+      ...(amountPercent !== null ? { amount: Math.round((invoice.amount_due * amountPercent) / 100) } : {}),
+    },
+    ...(subscription.application_fee_percent !== null
+      ? {
+          applicationFeeAmount: Math.round((invoice.amount_due * subscription.application_fee_percent) / 100),
+        }
+      : {}),
+  };
 }

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import type { InvoiceObject } from "./billing-records.js";
 import { findCustomerOrNull } from "./customer-lookup.js";
-import { stripDataPrefix } from "./customers-routes.js";
 import { invoicePaymentMethodId, payInvoice } from "./invoice-operations.js";
 import { resolvePaymentMethod } from "./payment-methods.js";
 import { expandParam, formBool, readForm, readQuery } from "./request-input.js";
-import { compileSearchQuery } from "./search-query.js";
+import { registerSearchRoute } from "./search-route.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing, StripeApiError } from "./stripe-errors.js";
-import { expandObject, listParams, paginate, searchPage, searchParams } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 import { changeStatus } from "./subscription-operations.js";
 
@@ -82,18 +81,7 @@ export function registerInvoiceRoutes(app: StripeApp, runtime: StripeEmulatorRun
 /** The GET routes: retrieve, list and search never change state. */
 function registerInvoiceReadRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
   const store = runtime.store;
-  app.get("/v1/invoices/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const page = searchPage(
-      store.invoices.filter(compileSearchQuery(query.query)),
-      "/v1/invoices/search",
-      query,
-    );
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "invoices", "invoices");
 
   app.get("/v1/invoices/:id", (context) => {
     const query = readQuery(context, z.object({ expand: expandParam }));

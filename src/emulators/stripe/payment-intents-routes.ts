@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findCustomer, stripDataPrefix } from "./customers-routes.js";
+import { findCustomer } from "./customers-routes.js";
 import { attachPaymentMethod, resolvePaymentMethod } from "./payment-methods.js";
 import {
   capturePaymentIntent,
@@ -16,10 +16,10 @@ import {
   readForm,
   readQuery,
 } from "./request-input.js";
-import { compileSearchQuery } from "./search-query.js";
+import { registerSearchRoute } from "./search-route.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing, StripeApiError } from "./stripe-errors.js";
-import { expandObject, listParams, paginate, searchPage, searchParams } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { PaymentIntentObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
@@ -205,18 +205,7 @@ export function registerPaymentIntentRoutes(app: StripeApp, runtime: StripeEmula
 /** The GET routes: retrieve, list and search never change state. */
 function registerPaymentIntentReadRoutes(app: StripeApp, runtime: StripeEmulatorRuntime): void {
   const store = runtime.store;
-  app.get("/v1/payment_intents/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const page = searchPage(
-      store.paymentIntents.filter(compileSearchQuery(query.query)),
-      "/v1/payment_intents/search",
-      query,
-    );
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "payment_intents", "paymentIntents");
 
   app.get("/v1/payment_intents/:id", (context) => {
     const query = readQuery(context, z.object({ expand: expandParam, client_secret: z.string().optional() }));

@@ -1,3 +1,4 @@
+import { settleDestinationCharge } from "./connect-operations.js";
 import { cardNumberOf } from "./payment-methods.js";
 import type { ChargeObject, Metadata, PaymentIntentObject, PaymentMethodObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
@@ -106,6 +107,9 @@ function createCharge(
     receipt_url: null,
     refunded: false,
     status: succeeded ? "succeeded" : "failed",
+    application_fee: null,
+    application_fee_amount: null,
+    transfer: null,
     transfer_data: null,
   };
   runtime.store.charges.put(charge);
@@ -212,6 +216,7 @@ export function confirmPaymentIntent(
   }
   intent.status = "succeeded";
   intent.amount_received = intent.amount;
+  settleDestinationCharge(runtime, intent, charge);
   runtime.emit("charge.succeeded", charge);
   runtime.emit("payment_intent.succeeded", intent);
   return outcome;
@@ -224,6 +229,7 @@ export function capturePaymentIntent(runtime: StripeEmulatorRuntime, intent: Pay
   if (charge) {
     charge.captured = true;
     charge.amount_captured = charge.amount;
+    settleDestinationCharge(runtime, intent, charge);
     runtime.emit("charge.captured", charge);
   }
   intent.status = "succeeded";

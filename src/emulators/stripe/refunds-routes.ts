@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { stripDataPrefix } from "./customers-routes.js";
+import { reverseForRefund } from "./connect-operations.js";
 import { expandParam, formInt, mergeMetadata, metadataParam, readForm, readQuery } from "./request-input.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing } from "./stripe-errors.js";
-import { expandObject, listParams, paginate } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { ChargeObject, RefundObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
@@ -79,6 +79,10 @@ function createRefund(
   };
   runtime.store.refunds.put(refund);
   runtime.emit("refund.created", refund);
+  reverseForRefund(runtime, charge, refund, {
+    reverseTransfer: body.reverse_transfer === "true",
+    refundApplicationFee: body.refund_application_fee === "true",
+  });
   const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
   charge.amount_refunded += amount;
   charge.refunded = charge.amount_refunded >= charge.amount_captured;

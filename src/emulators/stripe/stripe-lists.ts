@@ -118,3 +118,8 @@ export function expandObject<T extends object>(
   }
   return copy as T;
 }
+
+/** `expand[]=data.x` on a list means `x` on each item. */
+export function stripDataPrefix(expand: readonly string[] | undefined): string[] {
+  return (expand ?? []).map((path) => path.replace(/^data\./, ""));
+}

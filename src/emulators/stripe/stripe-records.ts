@@ -153,7 +153,13 @@ export interface CheckoutExtras {
     applicationFeeAmount?: number;
     transferData?: { destination: string; amount?: number };
   };
-  subscriptionData?: { metadata?: Record<string, string>; trialPeriodDays?: number; description?: string };
+  subscriptionData?: {
+    metadata?: Record<string, string>;
+    trialPeriodDays?: number;
+    description?: string;
+    applicationFeePercent?: number;
+    transferData?: { destination: string; amountPercent?: number };
+  };
 }
 
 export interface LastPaymentError {
@@ -252,7 +258,10 @@ export interface ChargeObject extends Base {
   receipt_url: string | null;
   refunded: boolean;
   status: "succeeded" | "pending" | "failed";
-  transfer_data: null;
+  application_fee: string | null;
+  application_fee_amount: number | null;
+  transfer: string | null;
+  transfer_data: { destination: string; amount?: number } | null;
 }
 
 export interface RefundObject extends Base {

@@ -38,6 +38,8 @@ export class StripeEmulatorRuntime {
    * synchronous operation that follows (and every event it emits) sees its own request.
    */
   origin: RequestOrigin = AUTOMATIC;
+  /** Connect fault knobs: how many of the next payouts to arrive fail instead of being paid. */
+  readonly connectKnobs = { failNextPayouts: 0 };
 
   constructor(readonly options: StripeEmulatorOptions = {}) {
     ({ random: this.random, clock: this.clock, faults: this.faults } = createRuntimeCore("stripe", options));
@@ -104,17 +106,25 @@ export class StripeEmulatorRuntime {
    * Records an event (a deep copy of `object` as it is now) and queues it for every enabled endpoint
    * that listens to its type.
    */
-  emit(type: string, object: object, previousAttributes?: Record<string, unknown>): EventObject {
+  emit(
+    type: string,
+    object: object,
+    previousAttributes?: Record<string, unknown>,
+    account?: string,
+  ): EventObject {
+    // Connect endpoints get the connected accounts' events (with `account`), the others the platform's.
     const endpoints = this.store.webhookEndpoints
       .all()
       .filter(
         (endpoint) =>
           endpoint.status === "enabled" &&
+          (this.store.connectEndpoints.get(endpoint.id) !== undefined) === (account !== undefined) &&
           (endpoint.enabled_events.includes("*") || endpoint.enabled_events.includes(type)),
       );
     const event: EventObject = {
       id: this.newId("evt_", 24),
       object: "event",
+      ...(account ? { account } : {}),
       api_version: STRIPE_API_VERSION,
       created: this.nowSeconds(),
       data: {

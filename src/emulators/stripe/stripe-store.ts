@@ -13,6 +13,14 @@ import type {
   WebhookEndpointObject,
 } from "./billing-records.js";
 import type {
+  AccountLinkRecord,
+  AccountObject,
+  ApplicationFeeObject,
+  PayoutAccountRecord,
+  PayoutObject,
+  TransferObject,
+} from "./connect-records.js";
+import type {
   ChargeObject,
   CheckoutExtras,
   CheckoutSessionObject,
@@ -47,6 +55,13 @@ const TABLE_NAMES = [
   "testClocks",
   "idempotency",
   "cardNumbers",
+  "accounts",
+  "accountLinks",
+  "transfers",
+  "applicationFees",
+  "payouts",
+  "payoutAccounts",
+  "connectEndpoints",
 ] as const;
 
 type TableName = (typeof TABLE_NAMES)[number];
@@ -75,6 +90,10 @@ const PREFIX_TABLES: Array<[string, TableName]> = [
   ["we_", "webhookEndpoints"],
   ["evt_", "events"],
   ["clock_", "testClocks"],
+  ["acct_", "accounts"],
+  ["tr_", "transfers"],
+  ["fee_", "applicationFees"],
+  ["po_", "payouts"],
 ];
 
 /** All emulator state, in memory, in creation order; `snapshot()`/`restore()` give JSON persistence. */
@@ -106,6 +125,15 @@ export class StripeStore {
   readonly idempotency = new RecordTable<IdempotencyRecord>();
   /** Payment method id → the test card number behind it (never part of Stripe's object). */
   readonly cardNumbers = new RecordTable<CardNumberRecord>();
+  readonly accounts = new RecordTable<AccountObject>();
+  readonly accountLinks = new RecordTable<AccountLinkRecord>();
+  readonly transfers = new RecordTable<TransferObject>();
+  readonly applicationFees = new RecordTable<ApplicationFeeObject>();
+  readonly payouts = new RecordTable<PayoutObject>();
+  /** Payout id → the connected account it pays out (Stripe answers it only under `Stripe-Account`). */
+  readonly payoutAccounts = new RecordTable<PayoutAccountRecord>();
+  /** Ids of endpoints created with `connect=true`: they receive connected accounts' events only. */
+  readonly connectEndpoints = new RecordTable<{ id: string }>();
 
   /** Any stored object by id, for `expand[]`. */
   findById(id: string): { id: string } | undefined {

@@ -25,6 +25,9 @@ export interface SubscriptionInput {
   defaultPaymentMethod?: string | null;
   cancelAtPeriodEnd?: boolean;
   description?: string | null;
+  /** Connect destination subscriptions: the platform's share of each invoice, in percent (2 decimals). */
+  applicationFeePercent?: number | null;
+  transferData?: { destination: string; amountPercent?: number } | null;
 }
 
 /** Creates the subscription (`incomplete`, or `trialing` with a trial) and emits `customer.subscription.created`. */
@@ -79,8 +82,13 @@ export function createSubscription(
     trial_end: trialEnd,
     pause_collection: null,
     test_clock: input.customer.test_clock,
-    application_fee_percent: null,
-    transfer_data: null,
+    application_fee_percent: input.applicationFeePercent ?? null,
+    transfer_data: input.transferData
+      ? {
+          destination: input.transferData.destination,
+          amount_percent: input.transferData.amountPercent ?? null,
+        }
+      : null,
     on_behalf_of: null,
   };
   runtime.store.subscriptions.put(subscription);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SubscriptionObject } from "./billing-records.js";
 import { findPrice } from "./catalog-operations.js";
-import { changedFields, findCustomer, stripDataPrefix } from "./customers-routes.js";
+import { changedFields, findCustomer } from "./customers-routes.js";
 import { resolvePaymentMethod } from "./payment-methods.js";
 import {
   expandParam,
@@ -12,10 +12,10 @@ import {
   readForm,
   readQuery,
 } from "./request-input.js";
-import { compileSearchQuery } from "./search-query.js";
+import { registerSearchRoute } from "./search-route.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing } from "./stripe-errors.js";
-import { expandObject, listParams, paginate, searchPage, searchParams } from "./stripe-lists.js";
+import { expandObject, listParams, paginate, stripDataPrefix } from "./stripe-lists.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 import { createSubscription, endSubscription, startSubscription } from "./subscription-operations.js";
 
@@ -176,18 +176,7 @@ export function registerSubscriptionRoutes(app: StripeApp, runtime: StripeEmulat
   const store = runtime.store;
   registerWriteRoutes(app, runtime);
 
-  app.get("/v1/subscriptions/search", (context) => {
-    const query = readQuery(context, z.object(searchParams));
-    const page = searchPage(
-      store.subscriptions.filter(compileSearchQuery(query.query)),
-      "/v1/subscriptions/search",
-      query,
-    );
-    return context.json({
-      ...page,
-      data: page.data.map((row) => expandObject(store, row, stripDataPrefix(query.expand))),
-    });
-  });
+  registerSearchRoute(app, store, "subscriptions", "subscriptions");
 
   app.get("/v1/subscriptions/:id", (context) => {
     const query = readQuery(context, z.object({ expand: expandParam }));

@@ -12,7 +12,11 @@ export interface StripeWebhookEndpointHandle {
 /** Test-side helper over the emulator's webhook endpoints, events and delivery log. */
 export interface StripeWebhookEndpointHelper {
   /** Listens to every event type unless `events` narrows it. */
-  createEndpoint(url: string, options?: { events?: readonly string[] }): StripeWebhookEndpointHandle;
+  /** `connect: true` receives connected accounts' events (`account.updated`, `payout.*`) instead. */
+  createEndpoint(
+    url: string,
+    options?: { events?: readonly string[]; connect?: boolean },
+  ): StripeWebhookEndpointHandle;
   events(type?: string): EventObject[];
   deliveries(endpointId?: string): WebhookDeliveryRecord[];
   /** Resolves when every queued delivery has finished (succeeded, dropped or failed for good). */
@@ -22,7 +26,11 @@ export interface StripeWebhookEndpointHelper {
 export function stripeWebhookEndpointHelper(runtime: StripeEmulatorRuntime): StripeWebhookEndpointHelper {
   return {
     createEndpoint(url, options = {}) {
-      const endpoint = createWebhookEndpoint(runtime, { url, enabledEvents: [...(options.events ?? ["*"])] });
+      const endpoint = createWebhookEndpoint(runtime, {
+        url,
+        enabledEvents: [...(options.events ?? ["*"])],
+        connect: options.connect ?? false,
+      });
       return { id: endpoint.id, url: endpoint.url, secret: endpoint.secret };
     },
     events: (type) => runtime.store.events.filter((event) => !type || event.type === type),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { WebhookEndpointObject } from "./billing-records.js";
 import { expandParam, formBool, mergeMetadata, metadataParam, readForm, readQuery } from "./request-input.js";
 import type { StripeApp } from "./stripe-app-types.js";
-import { invalidRequest, resourceMissing } from "./stripe-errors.js";
+import { resourceMissing } from "./stripe-errors.js";
 import { listParams, paginate } from "./stripe-lists.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 
@@ -33,6 +33,8 @@ export function createWebhookEndpoint(
     description?: string;
     metadata?: Record<string, string>;
     apiVersion?: string;
+    /** Receives connected accounts' events (with `account`) instead of the platform's. */
+    connect?: boolean;
   },
 ): WebhookEndpointObject & { secret: string } {
   const endpoint: WebhookEndpointObject = {
@@ -51,6 +53,7 @@ export function createWebhookEndpoint(
   const secret = `whsec_${runtime.random.alphanumeric(32)}`;
   runtime.store.webhookEndpoints.put(endpoint);
   runtime.store.endpointSecrets.put({ id: endpoint.id, secret });
+  if (input.connect) runtime.store.connectEndpoints.put({ id: endpoint.id });
   return { ...endpoint, secret };
 }
 
@@ -64,13 +67,13 @@ export function registerWebhookEndpointRoutes(app: StripeApp, runtime: StripeEmu
   const store = runtime.store;
   app.post("/v1/webhook_endpoints", async (context) => {
     const body = await readForm(context, runtime, createSchema);
-    if (body.connect) throw invalidRequest("Connect webhook endpoints are not emulated.", "connect");
     const endpoint = createWebhookEndpoint(runtime, {
       url: body.url,
       enabledEvents: body.enabled_events,
       description: body.description,
       metadata: mergeMetadata({}, body.metadata),
       apiVersion: body.api_version,
+      connect: body.connect ?? false,
     });
     return context.json(endpoint);
   });

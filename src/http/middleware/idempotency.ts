@@ -26,7 +26,8 @@ export const idempotency = createMiddleware<HttpEnv>(async (c, next) => {
       },
     );
   }
-  const principalId = c.get("apiKey").id;
+  const customerToken = c.get("customerToken");
+  const principalId = customerToken ? `customer:${customerToken.customerId}` : c.get("apiKey").id;
   const url = new URL(c.req.url);
   const requestHash = sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${await c.req.text()}`);
   const { idempotency: service } = c.get("billhook");

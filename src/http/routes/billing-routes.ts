@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { BillhookError } from "../../kernel/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
-import { secured } from "../route-access.js";
+import { RateLimitedError, rateLimitHeaders } from "../rate-limit-headers.js";
+import { customerAccessible, secured } from "../route-access.js";
 
 const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Billing"];
@@ -38,11 +39,25 @@ const checkResultSchema = z
     remaining: z.number().nullable().optional(),
     resetsAt: z.string().optional().openapi({ description: "Metered features: when the period resets." }),
     overage: z.enum(["block", "allow_overage"]).nullable().optional(),
+    rateLimit: z
+      .object({
+        allowed: z.boolean(),
+        limit: z.number().int(),
+        remaining: z.number().int(),
+        windowSeconds: z.number(),
+        resetSeconds: z.number().int(),
+        retryAfterSeconds: z.number().int().nullable(),
+        policy: z.array(z.object({ limit: z.number().int(), windowSeconds: z.number() })),
+      })
+      .optional()
+      .openapi({
+        description: "Rate-limited features: this request's standing (also in RateLimit-* headers).",
+      }),
   })
   .openapi("CheckResult");
 
 export const checkRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/entitlements/check",
     tags,
@@ -58,13 +73,16 @@ export const checkRoute = createRoute(
     responses: {
       200: jsonResponse(checkResultSchema, "The answer (allowed or not)."),
       404: problemResponse("The catalog declares no such feature."),
+      429: problemResponse(
+        "RATE_LIMITED: the feature's request rate is used up; `Retry-After` and `RateLimit-*` headers say when it frees.",
+      ),
       ...problemResponses,
     },
   }),
 );
 
 export const entitlementsRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/customers/{customerId}/entitlements",
     tags,
@@ -91,7 +109,7 @@ export const entitlementsRoute = createRoute(
 );
 
 export const checkoutRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "post",
     path: "/v1/checkouts",
     tags,
@@ -186,7 +204,7 @@ export const ensureCustomerRoute = createRoute(
 );
 
 export const checkoutsOfRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/customers/{customerId}/checkouts",
     tags,
@@ -268,9 +286,13 @@ export const billingRoutes = new OpenAPIHono<HttpEnv>()
     }));
     return c.json({ items }, 200);
   })
-  .openapi(checkRoute, async (c) =>
-    c.json(await c.get("billhook").entitlements.checkUnits(c.req.valid("query")), 200),
-  )
+  .openapi(checkRoute, async (c) => {
+    const result = await c.get("billhook").entitlements.checkUnits(c.req.valid("query"));
+    if (result.code === "RATE_LIMITED") throw new RateLimitedError(result);
+    if ("rateLimit" in result)
+      for (const [name, value] of Object.entries(rateLimitHeaders(result.rateLimit))) c.header(name, value);
+    return c.json(result, 200);
+  })
   .openapi(entitlementsRoute, async (c) => {
     const rows = await c.get("billhook").entitlements.listActive(c.req.valid("param").customerId);
     const items = rows.map((row) => ({

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { creditLimits } from "../../modules/credits/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
-import { secured } from "../route-access.js";
+import { customerAccessible, secured } from "../route-access.js";
 
 const tags = ["Credits"];
 const customerId = z.string().min(1).max(creditLimits.customerIdLengthMax).openapi({ example: "user_123" });
@@ -185,7 +185,7 @@ export const grantRoute = createRoute(
 );
 
 export const balancesRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/customers/{customerId}/credits",
     tags,

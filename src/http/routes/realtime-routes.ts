@@ -4,20 +4,18 @@ import { BillhookError, newId } from "../../kernel/index.js";
 import { simulatedPurchase } from "../../modules/billing/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
-import { secured } from "../route-access.js";
+import { customerAccessible, secured } from "../route-access.js";
 
 const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Realtime"];
-/** How often a watched customer's state is compared; a purchase modal flips within this. */
-const watchIntervalMs = 250;
 
 const eventsRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/customers/{customerId}/events",
     tags,
     summary:
-      "Server-sent events: `snapshot` first, then `entitlements.changed` and `balance.changed` whenever they change (on any instance).",
+      "Server-sent events: `snapshot` first, then `entitlements.changed`, `balance.changed`, `usage.changed`, `usage.threshold` (a meter's status changed) and `purchase` (a checkout succeeded, failed or expired) as they happen, on any instance.",
     request: { params: z.object({ customerId }) },
     responses: {
       200: { description: "An event stream.", content: { "text/event-stream": { schema: z.string() } } },
@@ -27,7 +25,7 @@ const eventsRoute = createRoute(
 );
 
 export const productsRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/products",
     tags: ["Billing"],
@@ -45,6 +43,10 @@ export const productsRoute = createRoute(
               price: z.record(z.string(), z.unknown()),
               interval: z.string().nullable(),
               features: z.array(z.string()),
+              credits: z
+                .object({ type: z.string(), amount: z.number().int().nullable() })
+                .nullable()
+                .openapi({ description: "Credit packs: the credit type and how many credits it grants." }),
               entitled: z.boolean(),
             }),
           ),
@@ -87,10 +89,7 @@ export const realtimeRoutes = new OpenAPIHono<HttpEnv>()
     const controller = new AbortController();
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => controller.abort());
-      for await (const event of c.get("billhook").events.watch(id, {
-        intervalMs: watchIntervalMs,
-        signal: controller.signal,
-      })) {
+      for await (const event of c.get("billhook").events.watch(id, { signal: controller.signal })) {
         await stream.writeSSE({ event: event.type, data: JSON.stringify(event.data) });
       }
     }) as never;
@@ -108,6 +107,9 @@ export const realtimeRoutes = new OpenAPIHono<HttpEnv>()
       price: entry.price as Record<string, unknown>,
       interval: entry.interval,
       features: entry.features,
+      credits: entry.creditPack
+        ? { type: entry.creditPack.creditType, amount: entry.creditPack.amount }
+        : null,
       entitled: held.has(entry.key),
     }));
     return c.json({ items }, 200);

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { usageLimits } from "../../modules/usage/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
-import { secured } from "../route-access.js";
+import { customerAccessible, secured } from "../route-access.js";
 
 const tags = ["Usage"];
 const customerId = z.string().min(1).max(usageLimits.customerIdLengthMax).openapi({ example: "user_123" });
@@ -30,6 +30,9 @@ const usageEventSchema = z
   })
   .strict()
   .openapi("UsageEvent");
+
+/** One usage event as a client writes it (the typed client reads its type from here). */
+export type UsageEventBody = z.input<typeof usageEventSchema>;
 
 const usageBatchSchema = z
   .object({ events: z.array(usageEventSchema).min(1).max(usageLimits.batchEventsMax) })
@@ -89,7 +92,7 @@ const meterStatusSchema = z
   .openapi("MeterStatus");
 
 export const usageStatusRoute = createRoute(
-  secured("server", {
+  customerAccessible("server", {
     method: "get",
     path: "/v1/customers/{customerId}/usage",
     tags,

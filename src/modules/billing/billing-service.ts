@@ -4,7 +4,9 @@ import type { CreditStores, Credits } from "../credits/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
 import type { Ledger, LedgerStores } from "../ledger/index.js";
 import type { ProviderEvent, ProviderGrant, ProviderOrder, ProviderSubscription } from "../provider/index.js";
+import type { SettingsReader, SettingsStore } from "../settings/index.js";
 import { orderEntitlements, subscriptionEntitlements } from "./access-rules.js";
+import { recordOrderEvents, recordSubscriptionEvent, replaceEntitlements } from "./billing-events.js";
 import type { BillingStore } from "./billing-store.js";
 import type { ApplyOutcome, OrderRecord, SubscriptionRecord } from "./billing-types.js";
 import { isStale, orderProgressOf, subscriptionProgressOf } from "./event-ordering.js";
@@ -13,6 +15,7 @@ import { orderPostings } from "./order-postings.js";
 export interface BillingStores extends LedgerStores, CreditStores {
   billing: BillingStore;
   entitlements: EntitlementStore;
+  settings: SettingsStore;
 }
 
 /**
@@ -27,6 +30,7 @@ export class Billing {
   readonly #logger: Logger;
   readonly #pastDueGraceMs: number;
   readonly #credits: Credits | null;
+  readonly #runtime: SettingsReader | null;
 
   constructor(options: {
     ledger: Ledger;
@@ -34,6 +38,8 @@ export class Billing {
     clock: Clock;
     logger: Logger;
     pastDueGraceMs: number;
+    /** Runtime settings (past-due grace); without it `pastDueGraceMs` applies. */
+    runtime?: SettingsReader;
     /** Grants credit packs on paid orders and claws them back on refunds, in the same unit of work. */
     credits?: Credits;
   }) {
@@ -43,6 +49,7 @@ export class Billing {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#pastDueGraceMs = options.pastDueGraceMs;
+    this.#runtime = options.runtime ?? null;
   }
 
   /** Applies one provider event inside the caller's unit of work. */
@@ -53,7 +60,8 @@ export class Billing {
       return event.order ? this.#applyOrder(stores, provider, event.order) : "ignored";
     if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
     if (event.kind === "grant") return this.#applyGrant(stores, provider, event.grant);
-    return this.#applyOrder(stores, provider, event.order);
+    // Seller events belong to the marketplace module.
+    return event.kind === "order" ? this.#applyOrder(stores, provider, event.order) : "ignored";
   }
 
   /**
@@ -93,9 +101,10 @@ export class Billing {
           lapseCode: null,
         }))
       : [];
-    await stores.entitlements.replaceForSource(
-      "grant",
-      grant.providerGrantId,
+    await replaceEntitlements(
+      stores,
+      customerId,
+      { kind: "grant", id: grant.providerGrantId },
       rows,
       this.#clock.now().getTime(),
     );
@@ -148,9 +157,18 @@ export class Billing {
     };
     const nowMs = this.#clock.now().getTime();
     await stores.billing.saveSubscription(record, nowMs);
+    await recordSubscriptionEvent(stores, held, record, nowMs);
     await this.#credits?.applySubscriptionWithin(stores, this.#catalog.find(catalogKey), record);
-    const rows = subscriptionEntitlements(record, this.#catalog.find(catalogKey), this.#pastDueGraceMs);
-    await stores.entitlements.replaceForSource("subscription", record.providerSubscriptionId, rows, nowMs);
+    const runtime = await this.#runtime?.current(stores);
+    const graceMs = runtime ? runtime.pastDueGraceDays * 24 * 60 * 60 * 1000 : this.#pastDueGraceMs;
+    const rows = subscriptionEntitlements(record, this.#catalog.find(catalogKey), graceMs);
+    await replaceEntitlements(
+      stores,
+      record.customerId,
+      { kind: "subscription", id: record.providerSubscriptionId },
+      rows,
+      nowMs,
+    );
     return "applied";
   }
 
@@ -234,10 +252,12 @@ export class Billing {
     await this.#credits?.applyOrderWithin(stores, catalogKey, record);
     const nowMs = this.#clock.now().getTime();
     await stores.billing.saveOrder(record, nowMs);
+    await recordOrderEvents(stores, held, record, nowMs);
     const entry = catalogKey ? this.#catalog.find(catalogKey) : undefined;
-    await stores.entitlements.replaceForSource(
-      "order",
-      record.providerOrderId,
+    await replaceEntitlements(
+      stores,
+      customerId,
+      { kind: "order", id: record.providerOrderId },
       orderEntitlements(record, entry),
       nowMs,
     );

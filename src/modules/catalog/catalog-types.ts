@@ -66,4 +66,12 @@ export interface Feature {
   creditType: string | null;
   /** For metered features: the meter whose use `check` compares to the plan's limit. */
   meter: string | null;
+  /** Request-rate windows per customer (see docs/usage.md); empty = not rate limited. */
+  rateLimits: readonly RateLimitWindow[];
+}
+
+/** At most `limit` allowed `check`s per customer in any `windowMs` (sliding window). */
+export interface RateLimitWindow {
+  limit: number;
+  windowMs: number;
 }

@@ -19,6 +19,10 @@ export class Catalog {
       type: feature.type,
       creditType: feature.creditType ?? null,
       meter: feature.meter ?? null,
+      rateLimits: feature.rateLimits.map((window) => ({
+        limit: window.limit,
+        windowMs: windowMsOf(window.window),
+      })),
     }));
     this.meters = Object.entries(config.meters).map(([key, meter]) => ({
       key,
@@ -144,4 +148,11 @@ export const defaultCreditPriority = 100;
 
 function priceOf(entry: CatalogEntry): number {
   return entry.price.type === "fixed" ? entry.price.amountMinor : entry.price.minimumMinor;
+}
+
+const windowMs = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/** `"minute"` or a number of seconds, in milliseconds. */
+function windowMsOf(window: keyof typeof windowMs | number): number {
+  return typeof window === "number" ? window * 1_000 : windowMs[window];
 }

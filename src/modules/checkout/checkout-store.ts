@@ -22,5 +22,7 @@ export interface CheckoutStore {
     updatedAtMs: number,
   ): Promise<boolean>;
   find(id: string): Promise<CheckoutRecord | null>;
+  /** Whose checkout a provider's checkout id is (null when it is not ours). */
+  customerOf(provider: string, providerCheckoutId: string): Promise<string | null>;
   listOf(customerId: string): Promise<CheckoutRecord[]>;
 }

@@ -1,6 +1,8 @@
 import { BillhookError, sha256Hex } from "../../kernel/index.js";
+import { type DomainEventStores, recordDomainEvent } from "../domain-events/index.js";
 import type { EntryInput, Ledger, LedgerStores, MetadataValue, PostingResult } from "../ledger/index.js";
 import { type CreditAccountRole, creditAccount, moveCredits } from "./credit-accounts.js";
+import { availableAfterGrant, recordBalanceCrossings } from "./credit-events.js";
 import type { CreditStore } from "./credit-store.js";
 import type {
   GrantAllocation,
@@ -11,7 +13,7 @@ import type {
 } from "./credit-types.js";
 import { allocate, burnChanges, restoreChanges, splitAllocations } from "./grant-allocation.js";
 
-export interface CreditStores extends LedgerStores {
+export interface CreditStores extends LedgerStores, DomainEventStores {
   credits: CreditStore;
 }
 
@@ -43,9 +45,18 @@ export function creditTransactionId(...parts: string[]): string {
  */
 export class CreditBook {
   readonly #ledger: Ledger;
+  readonly #lowBalanceThreshold: (stores: CreditStores) => Promise<number>;
 
-  constructor(ledger: Ledger) {
+  /**
+   * `lowBalanceThreshold` is asked only when a posting debits an available balance (a cached runtime
+   * setting, so a change takes effect within seconds and a spend costs no query for it).
+   */
+  constructor(
+    ledger: Ledger,
+    options: { lowBalanceThreshold?: (stores: CreditStores) => Promise<number> } = {},
+  ) {
     this.#ledger = ledger;
+    this.#lowBalanceThreshold = options.lowBalanceThreshold ?? (async () => 0);
   }
 
   /** Posts; a debit below zero becomes INSUFFICIENT_CREDITS, a reused key IDEMPOTENCY_KEY_REUSED. */
@@ -61,7 +72,9 @@ export class CreditBook {
       new BillhookError("INSUFFICIENT_CREDITS", "Not enough credits.", { balance }),
   ): Promise<PostingResult> {
     try {
-      return await this.#ledger.postWithin(stores, input);
+      const result = await this.#ledger.postWithin(stores, input);
+      await recordBalanceCrossings(stores, result, () => this.#lowBalanceThreshold(stores));
+      return result;
     } catch (error) {
       if (error instanceof BillhookError && error.code === "INSUFFICIENT_BALANCE") {
         const debit = input.entries.find((entry) => entry.balanceFloorMinor !== undefined);
@@ -93,6 +106,19 @@ export class CreditBook {
       entries: moveCredits(input.customerId, input.creditType, "granted", "available", input.amount),
     });
     if (result.replayed) return { replayed: true };
+    await recordDomainEvent(stores, {
+      type: "credits.granted",
+      data: {
+        customerId: input.customerId,
+        type: input.creditType,
+        amount: input.amount,
+        grantId: input.grantId,
+        source: input.sourceKind,
+        expiresAt: input.expiresAtMs === null ? null : new Date(input.expiresAtMs).toISOString(),
+        balance: availableAfterGrant(result),
+      },
+      occurredAtMs: nowMs,
+    });
     await stores.credits.insertGrant({
       id: input.grantId,
       customerId: input.customerId,

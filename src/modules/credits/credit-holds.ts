@@ -1,5 +1,6 @@
 import { BillhookError, type Clock, NotFoundError, newId, type StoreAccess } from "../../kernel/index.js";
 import type { Catalog } from "../catalog/index.js";
+import type { SettingsReader } from "../settings/index.js";
 import { moveCredits } from "./credit-accounts.js";
 import { type CreditBook, type CreditStores, creditTransactionId } from "./credit-book.js";
 import { checkAmount, creditLimits, refuseIssues } from "./credit-limits.js";
@@ -18,6 +19,7 @@ export class CreditHolds {
   readonly #catalog: Catalog;
   readonly #settings: CreditSettings;
   readonly #buyUrl: (type: string) => string | null;
+  readonly #runtime: SettingsReader | null;
 
   constructor(options: {
     access: StoreAccess<CreditStores>;
@@ -25,8 +27,10 @@ export class CreditHolds {
     book: CreditBook;
     catalog: Catalog;
     settings: CreditSettings;
+    runtime: SettingsReader | null;
     buyUrl: (type: string) => string | null;
   }) {
+    this.#runtime = options.runtime;
     this.#access = options.access;
     this.#clock = options.clock;
     this.#book = options.book;
@@ -38,7 +42,10 @@ export class CreditHolds {
   /** Reserves credits for a job; they are not spendable until the hold is committed or released. */
   async hold(input: HoldInput): Promise<HoldView> {
     checkSpend(this.#catalog, input);
-    const ttlSeconds = input.expiresInSeconds ?? creditLimits.holdTtlSecondsDefault;
+    const ttlSeconds =
+      input.expiresInSeconds ??
+      (await this.#runtime?.current())?.creditHoldTtlSeconds ??
+      creditLimits.holdTtlSecondsDefault;
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > creditLimits.holdTtlSecondsMax) {
       refuseIssues([{ path: "expiresInSeconds", message: `must be 1 to ${creditLimits.holdTtlSecondsMax}` }]);
     }
@@ -118,13 +125,15 @@ export class CreditHolds {
    */
   async fail(holdId: string): Promise<HoldView> {
     const nowMs = this.#clock.now().getTime();
+    const refundOnFailure =
+      (await this.#runtime?.current())?.refundOnFailure ?? this.#settings.refundOnFailure;
     return this.#access.transaction(async (stores) => {
       const hold = await this.#findHold(stores, holdId);
       await this.#book.settleDue(stores, hold.customerId, hold.creditType, nowMs);
       const current = (await stores.credits.findHold(holdId))!;
       if (current.status === "held") {
         await this.#book.settleHold(stores, current, "failed", 0, nowMs);
-      } else if (current.status === "committed" && this.#settings.refundOnFailure) {
+      } else if (current.status === "committed" && refundOnFailure) {
         await this.#book.refundHold(stores, current, nowMs);
       }
       const after = (await stores.credits.findHold(holdId))!;

@@ -88,4 +88,6 @@ export interface CreditSettings {
   onRefund: "claw_back_unspent" | "keep";
   buyUrl: string | null;
   expiringSoonMs: number;
+  /** A spend that takes the available balance to this or below records `credits.low`; 0 = never. */
+  lowBalanceThreshold: number;
 }

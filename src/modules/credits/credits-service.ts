@@ -1,6 +1,7 @@
-import type { Clock, StoreAccess } from "../../kernel/index.js";
+import { type Clock, GroupCommit, type StoreAccess } from "../../kernel/index.js";
 import { type Catalog, type CatalogEntry, defaultCreditPriority } from "../catalog/index.js";
 import type { Ledger } from "../ledger/index.js";
+import type { SettingsReader, SettingsStore } from "../settings/index.js";
 import { type AllowanceSubscription, applyAllowances } from "./allowance-credits.js";
 import { creditAccount, moveCredits } from "./credit-accounts.js";
 import { CreditBook, type CreditStores, creditTransactionId } from "./credit-book.js";
@@ -33,6 +34,8 @@ export interface CreditsOptions {
   clock: Clock;
   catalog: Catalog;
   settings: CreditSettings;
+  /** Runtime settings (refund on failure); without it the configured value applies. */
+  runtime?: SettingsReader;
 }
 
 /**
@@ -46,23 +49,39 @@ export class Credits {
   readonly #clock: Clock;
   readonly #catalog: Catalog;
   readonly #settings: CreditSettings;
+  readonly #runtime: SettingsReader | null;
 
   readonly holds: CreditHolds;
+  /** Concurrent spends share transactions (group commit); each keeps its own savepoint and key. */
+  readonly #spends: GroupCommit<CreditStores, SpendInput, { balance: number; replayed: boolean }>;
 
   constructor(options: CreditsOptions) {
-    this.book = new CreditBook(options.ledger);
+    this.book = new CreditBook(options.ledger, {
+      lowBalanceThreshold: async (stores) => {
+        if (!this.#runtime) return this.#settings.lowBalanceThreshold;
+        // Storage hands every store to a unit of work; joining it keeps a (rare) cache refresh inside.
+        const within = "settings" in stores ? (stores as unknown as { settings: SettingsStore }) : undefined;
+        return (await this.#runtime.current(within)).creditsLowBalance;
+      },
+    });
     this.holds = new CreditHolds({
       access: options.access,
       clock: options.clock,
       book: this.book,
       catalog: options.catalog,
       settings: options.settings,
+      runtime: options.runtime ?? null,
       buyUrl: (type) => this.buyUrl(type),
     });
     this.#access = options.access;
     this.#clock = options.clock;
     this.#catalog = options.catalog;
     this.#settings = options.settings;
+    this.#runtime = options.runtime ?? null;
+    this.#spends = new GroupCommit(options.access, (stores, input) => this.#spendWithin(stores, input), {
+      batchMax: 50,
+      order: (a, b) => compareText(a.customerId, b.customerId) || compareText(a.type, b.type),
+    });
   }
 
   get settings(): CreditSettings {
@@ -121,28 +140,33 @@ export class Credits {
    */
   async spend(input: SpendInput): Promise<{ balance: number; replayed: boolean }> {
     checkSpend(this.#catalog, input);
+    return this.#spends.submit(input);
+  }
+
+  async #spendWithin(
+    stores: CreditStores,
+    input: SpendInput,
+  ): Promise<{ balance: number; replayed: boolean }> {
     const nowMs = this.#clock.now().getTime();
-    return this.#access.transaction(async (stores) => {
-      await this.book.settleDue(stores, input.customerId, input.type, nowMs);
-      const result = await this.book.post(
-        stores,
-        {
-          id: creditTransactionId("spend", input.customerId, input.type, input.idempotencyKey),
-          description: `Spent ${input.amount} ${input.type}`,
-          metadata: { ...(input.metadata ?? {}), action: "spend", idempotencyKey: input.idempotencyKey },
-          entries: moveCredits(input.customerId, input.type, "available", "spent", input.amount),
-        },
-        (balance) => insufficientCredits(input, balance, this.buyUrl(input.type)),
-      );
-      if (result.replayed) {
-        return { balance: await availableOf(stores, input.customerId, input.type), replayed: true };
-      }
-      await this.book.burn(stores, input.customerId, input.type, input.amount);
-      return {
-        balance: availableAfter(result, creditAccount("available", input.customerId, input.type)),
-        replayed: false,
-      };
-    });
+    await this.book.settleDue(stores, input.customerId, input.type, nowMs);
+    const result = await this.book.post(
+      stores,
+      {
+        id: creditTransactionId("spend", input.customerId, input.type, input.idempotencyKey),
+        description: `Spent ${input.amount} ${input.type}`,
+        metadata: { ...(input.metadata ?? {}), action: "spend", idempotencyKey: input.idempotencyKey },
+        entries: moveCredits(input.customerId, input.type, "available", "spent", input.amount),
+      },
+      (balance) => insufficientCredits(input, balance, this.buyUrl(input.type)),
+    );
+    if (result.replayed) {
+      return { balance: await availableOf(stores, input.customerId, input.type), replayed: true };
+    }
+    await this.book.burn(stores, input.customerId, input.type, input.amount);
+    return {
+      balance: availableAfter(result, creditAccount("available", input.customerId, input.type)),
+      replayed: false,
+    };
   }
 
   /** Reserves credits for a job; they are not spendable until the hold is committed or released. */
@@ -264,4 +288,8 @@ function availableAfter(
 ): number {
   const entry = result.transaction.entries.find((candidate) => candidate.account.kind === key.kind);
   return result.balances.find((balance) => balance.accountId === entry?.accountId)?.balanceMinor ?? 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

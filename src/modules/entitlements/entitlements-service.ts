@@ -57,6 +57,33 @@ export type MeterQuotaReader = (
   overage: "block" | "allow_overage" | null;
 }>;
 
+/** What a rate-limited feature's `check` adds: the counted request's standing (the rate-limits module). */
+export interface RateLimitOutcome {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  windowSeconds: number;
+  resetSeconds: number;
+  retryAfterSeconds: number | null;
+  policy: Array<{ limit: number; windowSeconds: number }>;
+}
+
+/** Counts one allowed request against the feature's rate limits; null when it has none. */
+export type RateLimitGate = (customerId: string, feature: string) => Promise<RateLimitOutcome | null>;
+
+/** Any `check` answer that would have allowed, refused because the feature's request rate is used up. */
+export type RateLimitedCheckResult = (
+  | Omit<CheckResult, "code" | "allowed">
+  | Omit<CreditCheckResult, "code" | "allowed">
+  | Omit<QuotaCheckResult, "code" | "allowed">
+) & {
+  allowed: false;
+  code: "RATE_LIMITED";
+  /** Whole seconds until the next request fits. */
+  retryAfterSeconds: number;
+  rateLimit: RateLimitOutcome;
+};
+
 /** Reads a customer's available credits of one type (the credits module, wired by the engine). */
 export type CreditBalanceReader = (customerId: string, creditType: string) => Promise<number>;
 
@@ -71,6 +98,7 @@ export class Entitlements {
   readonly #upgradeUrlTemplate: string | null;
   readonly #creditBalance: CreditBalanceReader | null;
   readonly #meterQuota: MeterQuotaReader | null;
+  readonly #rateLimit: RateLimitGate | null;
 
   constructor(
     access: StoreAccess<EntitlementStores>,
@@ -79,7 +107,9 @@ export class Entitlements {
     upgradeUrlTemplate: string | null = null,
     creditBalance: CreditBalanceReader | null = null,
     meterQuota: MeterQuotaReader | null = null,
+    rateLimit: RateLimitGate | null = null,
   ) {
+    this.#rateLimit = rateLimit;
     this.#creditBalance = creditBalance;
     this.#meterQuota = meterQuota;
     this.#access = access;
@@ -151,6 +181,32 @@ export class Entitlements {
    * const { allowed, balance } = await billhook.entitlements.checkUnits({ customerId: "u1", feature: "generate", units: 4 });
    */
   async checkUnits(input: {
+    customerId: string;
+    feature: string;
+    units?: number;
+  }): Promise<
+    | CheckResult
+    | CreditCheckResult
+    | QuotaCheckResult
+    | ((CheckResult | CreditCheckResult | QuotaCheckResult) & { rateLimit: RateLimitOutcome })
+    | RateLimitedCheckResult
+  > {
+    const result = await this.#checkUnitsWithoutRate(input);
+    // Only an answer that would allow counts against the rate: a refused check costs the caller nothing.
+    if (!result.allowed || !this.#rateLimit) return result;
+    const rateLimit = await this.#rateLimit(input.customerId, input.feature);
+    if (!rateLimit) return result;
+    if (rateLimit.allowed) return { ...result, rateLimit };
+    return {
+      ...result,
+      allowed: false,
+      code: "RATE_LIMITED",
+      retryAfterSeconds: rateLimit.retryAfterSeconds ?? 1,
+      rateLimit,
+    };
+  }
+
+  async #checkUnitsWithoutRate(input: {
     customerId: string;
     feature: string;
     units?: number;

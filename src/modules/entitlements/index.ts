@@ -5,4 +5,7 @@ export {
   Entitlements,
   type MeterQuotaReader,
   type QuotaCheckResult,
+  type RateLimitedCheckResult,
+  type RateLimitGate,
+  type RateLimitOutcome,
 } from "./entitlements-service.js";

@@ -5,6 +5,11 @@
 export interface BillingProvider {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Connected accounts and destination charges for a marketplace with a revenue share; null where the
+   * provider cannot or may not do it (Polar's acceptable-use policy forbids marketplaces).
+   */
+  readonly sellerPayments: SellerPayments | null;
 
   /** Products that carry a Billhook catalog key, archived ones included. */
   listCatalogProducts(): Promise<ProviderProduct[]>;
@@ -37,6 +42,38 @@ export interface BillingProvider {
   listOrders(since: Date | null): Promise<ProviderOrder[]>;
   /** Webhook endpoints registered at the provider that point at `url`, for the doctor and reconciler. */
   webhookEndpointStatus(url: string): Promise<{ found: boolean; enabled: boolean } | null>;
+
+  /**
+   * Sends usage events to the provider's meters, deduplicated there by `eventId` (Polar's
+   * `external_id`, Stripe's meter-event `identifier`), so a resend after a lost answer is harmless.
+   * Absent when the provider cannot take usage: then nothing is queued for it.
+   */
+  ingestUsage?(events: ProviderUsageEvent[], options: { timeoutMs: number }): Promise<ProviderIngestResult>;
+}
+
+/** One usage event as it leaves for the provider. */
+export interface ProviderUsageEvent {
+  /** Deterministic from (customer, idempotency key): the provider's deduplication key. */
+  eventId: string;
+  /** Our customer id: the provider's external customer id. */
+  customerId: string;
+  /** The provider's own customer id when Billhook knows it (Stripe needs it). */
+  providerCustomerId: string | null;
+  name: string;
+  value: number;
+  properties: Record<string, string | number | boolean | null>;
+  timestamp: Date;
+}
+
+export interface ProviderIngestResult {
+  inserted: number;
+  /** Events the provider already had (sent before, e.g. when an earlier answer was lost). */
+  duplicates: number;
+  /**
+   * Events the provider could not take this time while it took the others (a provider that ingests
+   * event by event); they are retried alone. A failure of the whole request is thrown instead.
+   */
+  rejected?: Array<{ eventId: string; reason: string }>;
 }
 
 export type ProviderName = "polar" | "stripe";
@@ -185,7 +222,135 @@ export interface ProviderGrant {
   modifiedAt: Date;
 }
 
+/** What a provider does for a marketplace (Stripe Connect: Express-style accounts, destination charges). */
+export interface SellerPayments {
+  /** Creates the seller's connected account; the same `sellerId` never creates a second one. */
+  createSellerAccount(input: {
+    sellerId: string;
+    email: string;
+    country: string;
+  }): Promise<ProviderSellerAccount>;
+  /** A fresh single-use onboarding link (they expire within minutes). */
+  createOnboardingLink(input: {
+    providerAccountId: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<{ url: string; expiresAt: Date }>;
+  /** Creates (or, given its id, updates) a tier's product with one recurring price. */
+  upsertTierProduct(spec: TierProductSpec, providerProductId: string | null): Promise<ProviderTierProduct>;
+  archiveTierProduct(providerProductId: string): Promise<void>;
+  /** A hosted checkout whose payment goes to the seller as a destination charge, less `applicationFee`. */
+  createSellerCheckout(input: SellerCheckoutInput): Promise<ProviderCheckout>;
+  /** A payout from the seller's connected account to their bank; idempotent on `idempotencyKey`. */
+  createSellerPayout(input: {
+    providerAccountId: string;
+    amountMinor: number;
+    currency: string;
+    idempotencyKey: string;
+    metadata: Record<string, string>;
+  }): Promise<{ providerPayoutId: string }>;
+  /** Refunds (part of) a charge, pulling the seller's share back and refunding the fee proportionally. */
+  refundSellerCharge(input: { providerPaymentId: string; amountMinor?: number }): Promise<void>;
+  /** The provider's processing fee on a card charge of this amount, from its published schedule. */
+  processingFeeMinor(amountMinor: number, currency: string): number;
+}
+
+export interface TierProductSpec {
+  tierId: string;
+  sellerId: string;
+  name: string;
+  description: string | null;
+  amountMinor: number;
+  currency: string;
+  interval: "month" | "year";
+}
+
+export interface ProviderTierProduct {
+  providerProductId: string;
+  providerPriceId: string;
+}
+
+export interface SellerCheckoutInput {
+  providerAccountId: string;
+  externalCustomerId: string;
+  email?: string;
+  successUrl: string;
+  returnUrl?: string;
+  /** A membership: the tier's recurring price. A tip: a one-time amount. */
+  item:
+    | { kind: "membership"; providerPriceId: string; amountMinor: number }
+    | { kind: "tip"; amountMinor: number; currency: string; description: string };
+  /** What the platform keeps of each charge (its fee plus the provider's), in minor units. */
+  applicationFeeMinor: number;
+  /** Carried on the payment (and subscription) so events can be booked without a lookup. */
+  metadata: Record<string, string>;
+}
+
+export interface ProviderSellerAccount {
+  providerAccountId: string;
+  /** Billhook's seller id, from the account's metadata. */
+  sellerId: string | null;
+  detailsSubmitted: boolean;
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  requirementsDue: string[];
+  modifiedAt: Date;
+}
+
+/** A paid charge that went to a seller. `metadata` is what Billhook put on the checkout. */
+export interface ProviderSellerCharge {
+  providerPaymentId: string;
+  providerAccountId: string | null;
+  kind: "membership" | "tip";
+  metadata: Record<string, string>;
+  externalCustomerId: string | null;
+  providerSubscriptionId: string | null;
+  currency: string;
+  grossMinor: number;
+  paidAt: Date;
+}
+
+export interface ProviderSellerRefund {
+  providerPaymentId: string;
+  /** Cumulative refunded (or disputed and lost) amount of the charge. */
+  refundedMinor: number;
+  currency: string;
+  /** The charge itself when the refund event describes it fully (tips), so a refund seen first can book it. */
+  charge: ProviderSellerCharge | null;
+  modifiedAt: Date;
+}
+
+export type ProviderPayoutStatus = "pending" | "in_transit" | "paid" | "failed" | "canceled";
+
+export interface ProviderSellerPayout {
+  providerPayoutId: string;
+  providerAccountId: string;
+  amountMinor: number;
+  currency: string;
+  status: ProviderPayoutStatus;
+  modifiedAt: Date;
+}
+
+export interface ProviderSellerMembership {
+  providerSubscriptionId: string;
+  metadata: Record<string, string>;
+  externalCustomerId: string | null;
+  status: SubscriptionStatus;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodEnd: Date | null;
+  modifiedAt: Date;
+}
+
+/** Events about sellers, their charges and payouts: the marketplace module applies them. */
+export type SellerEvent =
+  | { kind: "seller_account"; account: ProviderSellerAccount }
+  | { kind: "seller_charge"; charge: ProviderSellerCharge }
+  | { kind: "seller_refund"; refund: ProviderSellerRefund }
+  | { kind: "seller_payout"; payout: ProviderSellerPayout }
+  | { kind: "seller_membership"; membership: ProviderSellerMembership };
+
 export type ProviderEvent =
+  | SellerEvent
   | { kind: "grant"; grant: ProviderGrant }
   | { kind: "checkout"; providerCheckoutId: string; status: CheckoutStatus }
   /** An embedded payment settled: its attempt is recorded, and a success carries the paid order. */

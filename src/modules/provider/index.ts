@@ -1,7 +1,9 @@
 export type * from "./billing-provider.js";
+export { scheduleFee } from "./fee-schedule.js";
 export {
   callProvider,
   ProviderEmailTakenError,
   ProviderUnavailableError,
   WebhookSignatureError,
 } from "./provider-errors.js";
+export { sellerMetadata } from "./seller-metadata.js";

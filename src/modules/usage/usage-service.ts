@@ -2,11 +2,14 @@ import type { UsageSettings } from "../../config/index.js";
 import { BillhookError, type Clock, type StoreAccess, ValidationError } from "../../kernel/index.js";
 import type { BillingStore } from "../billing/index.js";
 import type { Catalog, Meter, UsageLimit } from "../catalog/index.js";
+import type { DomainEventStores } from "../domain-events/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
+import type { SettingsReader, SettingsStore } from "../settings/index.js";
 import { meterValuesOf } from "./meter-matching.js";
 import { checkEvent, usageLimits } from "./usage-limits.js";
 import { periodOf } from "./usage-periods.js";
 import type { UsageStore } from "./usage-store.js";
+import { UsageThresholdEvents } from "./usage-threshold-events.js";
 import type {
   IngestResult,
   MeterQuota,
@@ -16,7 +19,7 @@ import type {
   UsageHealth,
 } from "./usage-types.js";
 
-export interface UsageStores {
+export interface UsageStores extends DomainEventStores {
   usage: UsageStore;
   billing: Pick<BillingStore, "listSubscriptionsOf">;
   entitlements: Pick<EntitlementStore, "findActive">;
@@ -27,6 +30,15 @@ export interface UsageOptions {
   clock: Clock;
   catalog: Catalog;
   settings: UsageSettings;
+  /** Whether anyone listens to `usage.threshold`; when not, ingest skips the quota reads it needs. */
+  thresholdEventsWanted?: () => Promise<boolean>;
+  /** Runtime settings (thresholds); without it the configured thresholds apply. */
+  runtime?: SettingsReader;
+  /**
+   * Whether each new event is also queued for the provider sync (same transaction as its insert); on
+   * when the engine has a provider that takes usage.
+   */
+  queueSync?: boolean;
 }
 
 /**
@@ -38,12 +50,25 @@ export class Usage {
   readonly #clock: Clock;
   readonly #catalog: Catalog;
   readonly #settings: UsageSettings;
+  readonly #thresholdEventsWanted: () => Promise<boolean>;
+  readonly #thresholdEvents: UsageThresholdEvents;
+  /** Meters some plan limits: only their use can cross a threshold. */
+  readonly #limitedMeters: Set<string>;
+  readonly #runtime: SettingsReader | null;
+  readonly #queueSync: boolean;
 
   constructor(options: UsageOptions) {
+    this.#runtime = options.runtime ?? null;
     this.#access = options.access;
     this.#clock = options.clock;
     this.#catalog = options.catalog;
     this.#settings = options.settings;
+    this.#thresholdEventsWanted = options.thresholdEventsWanted ?? (async () => false);
+    this.#thresholdEvents = new UsageThresholdEvents();
+    this.#limitedMeters = new Set(
+      options.catalog.entries.flatMap((entry) => (entry.usageLimits ?? []).map((limit) => limit.meter)),
+    );
+    this.#queueSync = options.queueSync ?? false;
   }
 
   /**
@@ -75,17 +100,46 @@ export class Usage {
     const records = [...unique.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, record]) => record);
+    const thresholdEvents = this.#limitedMeters.size > 0 && (await this.#thresholdEventsWanted());
     const inserted = await this.#access.transaction(async (stores) => {
       const keys = await stores.usage.insertEvents(records);
-      const fresh = records.filter((record) =>
-        keys.has(`${record.customerId}\u0000${record.idempotencyKey}`),
-      );
-      await stores.usage.insertMeterValues(
-        fresh.flatMap((record) => meterValuesOf(this.#catalog.meters, record)),
-      );
+      const fresh =
+        keys === "all"
+          ? records
+          : records.filter((record) => keys.has(`${record.customerId}\u0000${record.idempotencyKey}`));
+      const values = fresh.flatMap((record) => meterValuesOf(this.#catalog.meters, record));
+      await stores.usage.insertMeterValues(values);
+      if (thresholdEvents) await this.#recordThresholds(stores, values, nowMs);
+      // Record first, send later: the outbox row commits (or not) with its event.
+      if (this.#queueSync) await stores.usage.queueSync(fresh, nowMs);
       return fresh.length;
     });
     return { inserted, duplicates: events.length - inserted };
+  }
+
+  /** `usage.threshold` for each limited (customer, meter) the batch added to; see UsageThresholdEvents. */
+  async #recordThresholds(
+    stores: UsageStores,
+    values: Array<{ customerId: string; meter: string }>,
+    nowMs: number,
+  ): Promise<void> {
+    const touched = new Map<string, Set<string>>();
+    for (const { customerId, meter } of values) {
+      if (!this.#limitedMeters.has(meter)) continue;
+      touched.set(customerId, (touched.get(customerId) ?? new Set()).add(meter));
+    }
+    if (touched.size === 0) return;
+    const within = "settings" in stores ? (stores as unknown as { settings: SettingsStore }) : undefined;
+    const thresholds = (await this.#runtime?.current(within))?.usageThresholds ?? this.#settings.thresholds;
+    for (const [customerId, meters] of touched) {
+      const planKeys = [
+        ...new Set((await stores.entitlements.findActive(customerId, nowMs)).map((row) => row.catalogKey)),
+      ];
+      for (const meterKey of meters) {
+        const quota = await this.#quotaOf(stores, customerId, this.#requireMeter(meterKey), planKeys, nowMs);
+        await this.#thresholdEvents.record(stores, customerId, quota, thresholds, nowMs);
+      }
+    }
   }
 
   /**
@@ -115,6 +169,7 @@ export class Usage {
    */
   async status(customerId: string): Promise<MeterStatus[]> {
     const nowMs = this.#clock.now().getTime();
+    const thresholds = (await this.#runtime?.current())?.usageThresholds ?? this.#settings.thresholds;
     return this.#access.read(async (stores) => {
       const planKeys = [
         ...new Set((await stores.entitlements.findActive(customerId, nowMs)).map((row) => row.catalogKey)),
@@ -122,7 +177,7 @@ export class Usage {
       const items: MeterStatus[] = [];
       for (const meter of this.#catalog.meters) {
         const quota = await this.#quotaOf(stores, customerId, meter, planKeys, nowMs);
-        items.push(this.#statusOf(meter, quota));
+        items.push(this.#statusOf(meter, quota, thresholds));
       }
       return items;
     });
@@ -160,8 +215,7 @@ export class Usage {
     return limits[0] ?? null;
   }
 
-  #statusOf(meter: Meter, quota: MeterQuota): MeterStatus {
-    const { thresholds } = this.#settings;
+  #statusOf(meter: Meter, quota: MeterQuota, thresholds: UsageSettings["thresholds"]): MeterStatus {
     const percentUsed =
       quota.limit === null
         ? null

@@ -5,10 +5,16 @@ import type { MeterValueRecord, UsageEventRecord } from "./usage-types.js";
 export interface UsageStore {
   /**
    * Inserts the events whose (customer, idempotency key) is new and skips the rest, without error;
-   * returns the `customerId\u0000idempotencyKey` of every event actually inserted.
+   * returns the `customerId\u0000idempotencyKey` of every event actually inserted, or `"all"` when
+   * every one was new (the common case, which spares building the set). Runs inside a transaction.
    */
-  insertEvents(events: UsageEventRecord[]): Promise<Set<string>>;
+  insertEvents(events: UsageEventRecord[]): Promise<Set<string> | "all">;
   insertMeterValues(values: MeterValueRecord[]): Promise<void>;
+  /** Queues the events for the provider sync (one outbox row each, due at `nowMs`). */
+  queueSync(
+    events: ReadonlyArray<Pick<UsageEventRecord, "customerId" | "idempotencyKey">>,
+    nowMs: number,
+  ): Promise<void>;
   /** The meter's aggregate over events with `fromMs <= timestamp < toMs`; 0 when there are none. */
   aggregate(
     customerId: string,

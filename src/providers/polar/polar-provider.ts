@@ -13,9 +13,11 @@ import {
   type ProviderCustomer,
   ProviderEmailTakenError,
   type ProviderEvent,
+  type ProviderIngestResult,
   type ProviderOrder,
   type ProviderProduct,
   type ProviderSubscription,
+  type ProviderUsageEvent,
   type VerifiedDelivery,
   WebhookSignatureError,
 } from "../../modules/provider/index.js";
@@ -48,6 +50,8 @@ export interface PolarProviderOptions {
 export class PolarProvider implements BillingProvider {
   readonly name = "polar" as const;
   readonly capabilities = { revenueShare: false, embeddedPayments: false };
+  /** Polar's acceptable-use policy forbids marketplaces with a revenue share (see docs/marketplace.md). */
+  readonly sellerPayments = null;
   readonly #polar: Polar;
   readonly #webhook: Webhook | null;
   readonly #organizationId: string | undefined;
@@ -266,6 +270,19 @@ export class PolarProvider implements BillingProvider {
     });
   }
 
+  async ingestUsage(
+    events: ProviderUsageEvent[],
+    options: { timeoutMs: number },
+  ): Promise<ProviderIngestResult> {
+    return this.#call(async () => {
+      const result = await this.#polar.events.ingest(
+        { events: events.map((event) => ({ ...toPolarEvent(event), ...this.#organization() })) },
+        { timeoutMs: options.timeoutMs, retries: { strategy: "none" } },
+      );
+      return { inserted: result.inserted, duplicates: result.duplicates };
+    });
+  }
+
   #organization(): { organizationId?: string } {
     return this.#organizationId ? { organizationId: this.#organizationId } : {};
   }
@@ -299,6 +316,31 @@ function utf8ToBase64(text: string): string {
   let binary = "";
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/** Polar's metadata limits (OpenAPI `EventMetadataInput`): 50 pairs, keys ≤ 40 characters, no nulls. */
+const metadataPairsMax = 50;
+const metadataKeyLengthMax = 40;
+
+/**
+ * Our event as Polar's `EventCreateExternalCustomer`: the event's own `value` travels as metadata
+ * `value` (what a Polar sum meter reads) unless a property already has that name.
+ */
+function toPolarEvent(event: ProviderUsageEvent) {
+  const metadata: Record<string, string | number | boolean> = {};
+  if (!("value" in event.properties)) metadata.value = event.value;
+  for (const [key, value] of Object.entries(event.properties)) {
+    if (value === null || key.length > metadataKeyLengthMax) continue;
+    if (Object.keys(metadata).length >= metadataPairsMax) break;
+    metadata[key] = value;
+  }
+  return {
+    name: event.name,
+    externalCustomerId: event.customerId,
+    externalId: event.eventId,
+    timestamp: event.timestamp,
+    metadata,
+  };
 }
 
 /** The SDK's camelCase models, re-expressed as the webhook's snake_case payload, share one mapping. */

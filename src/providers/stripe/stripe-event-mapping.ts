@@ -6,6 +6,7 @@ import type {
   SubscriptionStatus,
 } from "../../modules/provider/index.js";
 import { catalogKeyMetadata, customerIdMetadata } from "./stripe-catalog-mapping.js";
+import { connectEventTypes, toSellerEvent } from "./stripe-connect-mapping.js";
 
 const handledTypes = new Set([
   "customer.subscription.created",
@@ -23,7 +24,7 @@ const handledTypes = new Set([
 ]);
 
 export function handlesStripeEvent(eventType: string): boolean {
-  return handledTypes.has(eventType);
+  return handledTypes.has(eventType) || connectEventTypes.has(eventType);
 }
 
 /**
@@ -32,6 +33,8 @@ export function handlesStripeEvent(eventType: string): boolean {
  */
 export function toProviderEvent(event: Stripe.Event): ProviderEvent {
   const modifiedAt = new Date(event.created * 1000);
+  const sellers = toSellerEvent(event, modifiedAt);
+  if (sellers) return sellers;
   const object = event.data.object as unknown;
   if (event.type.startsWith("customer.subscription.")) {
     return {

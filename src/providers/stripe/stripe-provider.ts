@@ -8,12 +8,15 @@ import {
   type ProviderCheckoutInput,
   type ProviderCustomer,
   type ProviderEvent,
+  type ProviderIngestResult,
   type ProviderOrder,
   type ProviderPayment,
   type ProviderPaymentInput,
   type ProviderProduct,
   type ProviderSubscription,
   ProviderUnavailableError,
+  type ProviderUsageEvent,
+  type SellerPayments,
   type VerifiedDelivery,
   WebhookSignatureError,
 } from "../../modules/provider/index.js";
@@ -30,10 +33,15 @@ import {
   handlesStripeEvent,
   toProviderEvent,
 } from "./stripe-event-mapping.js";
+import { StripeSellerPayments } from "./stripe-seller-payments.js";
 
 export interface StripeProviderOptions {
   secretKey: string;
   webhookSecret: string | undefined;
+  /** The secret of the Connect endpoint (connected accounts' events), when it is a separate endpoint. */
+  connectWebhookSecret?: string | undefined;
+  /** Stripe's card fee on this account, for the marketplace split; default 2.9 % + 30¢. */
+  cardFee?: { bps: number; fixedMinor: number };
   /** Where the API is (the emulator); the real Stripe when omitted. */
   apiUrl?: string;
   /** Stamps what the reconciler reads (Stripe objects carry no modification time). */
@@ -47,7 +55,8 @@ export class StripeProvider implements BillingProvider {
   readonly name = "stripe" as const;
   readonly capabilities = { revenueShare: true, embeddedPayments: true };
   readonly #stripe: Stripe;
-  readonly #webhookSecret: string | undefined;
+  readonly #webhookSecrets: string[];
+  readonly sellerPayments: SellerPayments;
   readonly #clock: Clock;
   readonly #publishableKey: string | null;
 
@@ -62,7 +71,14 @@ export class StripeProvider implements BillingProvider {
           }
         : {}),
     });
-    this.#webhookSecret = options.webhookSecret;
+    this.#webhookSecrets = [options.webhookSecret, options.connectWebhookSecret].filter(
+      (secret): secret is string => Boolean(secret),
+    );
+    this.sellerPayments = new StripeSellerPayments({
+      stripe: this.#stripe,
+      ensureCustomer: (externalId, email) => this.#ensureCustomer(externalId, email),
+      ...(options.cardFee ? { cardFee: options.cardFee } : {}),
+    });
     this.#clock = options.clock;
     this.#publishableKey = options.publishableKey ?? null;
   }
@@ -254,15 +270,21 @@ export class StripeProvider implements BillingProvider {
     rawBody: string,
     headers: Record<string, string | undefined>,
   ): Promise<VerifiedDelivery> {
-    if (!this.#webhookSecret) throw new WebhookSignatureError("STRIPE_WEBHOOK_SECRET is not configured");
+    if (this.#webhookSecrets.length === 0)
+      throw new WebhookSignatureError("STRIPE_WEBHOOK_SECRET is not configured");
     const signature = headers["stripe-signature"];
     if (!signature) throw new WebhookSignatureError("the Stripe-Signature header is missing");
-    try {
-      const event = await this.#stripe.webhooks.constructEventAsync(rawBody, signature, this.#webhookSecret);
-      return { deliveryId: event.id, eventType: event.type, payload: event };
-    } catch (error) {
-      throw new WebhookSignatureError(error instanceof Error ? error.message : "invalid signature");
+    // The platform endpoint and the Connect endpoint each have their own secret; either may have signed.
+    let failure: unknown;
+    for (const secret of this.#webhookSecrets) {
+      try {
+        const event = await this.#stripe.webhooks.constructEventAsync(rawBody, signature, secret);
+        return { deliveryId: event.id, eventType: event.type, payload: event };
+      } catch (error) {
+        failure = error;
+      }
     }
+    throw new WebhookSignatureError(failure instanceof Error ? failure.message : "invalid signature");
   }
 
   handlesEvent(eventType: string): boolean {
@@ -296,6 +318,52 @@ export class StripeProvider implements BillingProvider {
         if (order) orders.push(order);
       }
       return orders;
+    });
+  }
+
+  /**
+   * Billing Meter events, one request each (`identifier` = our event id). Stripe refuses a repeated
+   * identifier with 400 "An event already exists with identifier …": that is a duplicate, not a
+   * failure. Stripe needs its own customer id, so an event of a customer never created there is
+   * rejected alone (retried, then dead-lettered) rather than guessed, and the others still go.
+   */
+  async ingestUsage(
+    events: ProviderUsageEvent[],
+    options: { timeoutMs: number },
+  ): Promise<ProviderIngestResult> {
+    return this.#call(async () => {
+      let inserted = 0;
+      let duplicates = 0;
+      const rejected: Array<{ eventId: string; reason: string }> = [];
+      for (const event of events) {
+        if (!event.providerCustomerId) {
+          rejected.push({
+            eventId: event.eventId,
+            reason: `customer ${event.customerId} has no Stripe customer yet`,
+          });
+          continue;
+        }
+        try {
+          await this.#stripe.billing.meterEvents.create(
+            {
+              event_name: event.name,
+              identifier: event.eventId,
+              timestamp: Math.floor(event.timestamp.getTime() / 1000),
+              payload: { stripe_customer_id: event.providerCustomerId, value: String(event.value) },
+            },
+            { timeout: options.timeoutMs, maxNetworkRetries: 0 },
+          );
+          inserted += 1;
+        } catch (error) {
+          if (
+            error instanceof Stripe.errors.StripeInvalidRequestError &&
+            /already exists/i.test(error.message)
+          )
+            duplicates += 1;
+          else throw error;
+        }
+      }
+      return { inserted, duplicates, rejected };
     });
   }
 

@@ -183,7 +183,7 @@ function toSubscription(row: SubscriptionsTable): SubscriptionRecord {
   };
 }
 
-function toOrder(row: OrdersTable): OrderRecord {
+export function toOrder(row: OrdersTable): OrderRecord {
   return {
     providerOrderId: row.provider_order_id,
     provider: row.provider,

@@ -51,6 +51,16 @@ export class KyselyCheckoutStore implements CheckoutStore {
     return row ? toRecord(row) : null;
   }
 
+  async customerOf(provider: string, providerCheckoutId: string): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom("checkouts")
+      .select("customer_id")
+      .where("provider", "=", provider)
+      .where("provider_checkout_id", "=", providerCheckoutId)
+      .executeTakeFirst();
+    return row?.customer_id ?? null;
+  }
+
   async listOf(customerId: string): Promise<CheckoutRecord[]> {
     const rows = await this.#db
       .selectFrom("checkouts")

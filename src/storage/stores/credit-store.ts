@@ -11,10 +11,55 @@ import type {
 } from "../../modules/credits/index.js";
 import type { AccountKey } from "../../modules/ledger/index.js";
 import type { DialectName } from "../dialect.js";
+import { precompiled } from "../precompiled.js";
 import type { CreditGrantsTable, CreditHoldsTable, Schema } from "../schema.js";
 
 /** Grants a balance may burn at most; far above what one customer holds at once. */
 const spendableGrantsMax = 1_000;
+
+// Every spend runs these two: compiled once per dialect, not built per call.
+const dueWork = precompiled((db, customerId: string, creditType: string, nowMs: number) =>
+  db
+    .selectFrom("credit_grants")
+    .select(sql<number>`1`.as("due"))
+    .where("customer_id", "=", customerId)
+    .where("credit_type", "=", creditType)
+    .where("expires_at_ms", "<=", nowMs)
+    .where("amount_remaining", ">", 0)
+    .unionAll(
+      db
+        .selectFrom("credit_holds")
+        .select(sql<number>`1`.as("due"))
+        .where("status", "=", "held")
+        .where("expires_at_ms", "<=", nowMs)
+        .where("customer_id", "=", customerId)
+        .where("credit_type", "=", creditType),
+    )
+    .limit(1),
+);
+const burnFirst = precompiled((db, customerId: string, creditType: string, amount: number) =>
+  db
+    .updateTable("credit_grants")
+    .set({ amount_remaining: sql`amount_remaining - ${amount}` })
+    .where(
+      "id",
+      "=",
+      db
+        .selectFrom("credit_grants")
+        .select("id")
+        .where("customer_id", "=", customerId)
+        .where("credit_type", "=", creditType)
+        .where("amount_remaining", ">", 0)
+        .orderBy(sql`case when expires_at_ms is null then 1 else 0 end`)
+        .orderBy("expires_at_ms")
+        .orderBy("priority")
+        .orderBy("granted_at_ms")
+        .orderBy("id")
+        .limit(1),
+    )
+    .where("amount_remaining", ">=", amount)
+    .returning("id"),
+);
 
 export class KyselyCreditStore implements CreditStore {
   readonly #db: Kysely<Schema>;
@@ -41,42 +86,13 @@ export class KyselyCreditStore implements CreditStore {
 
   async hasDueWork(customerId: string, creditType: string, nowMs: number): Promise<boolean> {
     // One round trip on the hot path of every spend: a lapsed grant or an expired hold, if any.
-    const grants = this.#db
-      .selectFrom("credit_grants")
-      .select(sql<number>`1`.as("due"))
-      .where("customer_id", "=", customerId)
-      .where("credit_type", "=", creditType)
-      .where("expires_at_ms", "<=", nowMs)
-      .where("amount_remaining", ">", 0);
-    const holds = this.#dueHolds(nowMs)
-      .where("customer_id", "=", customerId)
-      .where("credit_type", "=", creditType)
-      .select(sql<number>`1`.as("due"));
-    const row = await grants.unionAll(holds).limit(1).executeTakeFirst();
-    return row !== undefined;
+    const rows = await dueWork.execute(this.#db, this.#dialect, customerId, creditType, nowMs);
+    return rows.length > 0;
   }
 
   async burnFirstGrant(customerId: string, creditType: string, amount: number): Promise<string | null> {
-    const first = this.#db
-      .selectFrom("credit_grants")
-      .select("id")
-      .where("customer_id", "=", customerId)
-      .where("credit_type", "=", creditType)
-      .where("amount_remaining", ">", 0)
-      .orderBy(sql`case when expires_at_ms is null then 1 else 0 end`)
-      .orderBy("expires_at_ms")
-      .orderBy("priority")
-      .orderBy("granted_at_ms")
-      .orderBy("id")
-      .limit(1);
-    const row = await this.#db
-      .updateTable("credit_grants")
-      .set({ amount_remaining: sql`amount_remaining - ${amount}` })
-      .where("id", "=", first)
-      .where("amount_remaining", ">=", amount)
-      .returning("id")
-      .executeTakeFirst();
-    return row?.id ?? null;
+    const rows = await burnFirst.execute(this.#db, this.#dialect, customerId, creditType, amount);
+    return rows[0]?.id ?? null;
   }
 
   async listGrantsOfSource(
@@ -361,7 +377,7 @@ function toGrant(row: CreditGrantsTable): GrantRecord {
   };
 }
 
-function toHold(row: CreditHoldsTable): HoldRecord {
+export function toHold(row: CreditHoldsTable): HoldRecord {
   return {
     id: row.id,
     customerId: row.customer_id,

@@ -1,12 +1,35 @@
 import type { Kysely } from "kysely";
 import type { EntitlementRow, EntitlementStore } from "../../modules/entitlements/index.js";
+import type { DialectName } from "../dialect.js";
+import { precompiled } from "../precompiled.js";
 import type { EntitlementsTable, Schema } from "../schema.js";
+
+// `check` runs these on every call: compiled once, not per request.
+const activeOfFeature = precompiled((db, customerId: string, nowMs: number, featureKey: string) =>
+  db
+    .selectFrom("entitlements")
+    .selectAll()
+    .where("customer_id", "=", customerId)
+    .where("feature_key", "=", featureKey)
+    .where((eb) => eb.or([eb("active_until_ms", "is", null), eb("active_until_ms", ">", nowMs)])),
+);
+const lapsedOfFeature = precompiled((db, customerId: string, nowMs: number, featureKey: string) =>
+  db
+    .selectFrom("entitlements")
+    .selectAll()
+    .where("customer_id", "=", customerId)
+    .where("feature_key", "=", featureKey)
+    .where("lapse_code", "is not", null)
+    .where("active_until_ms", "<=", nowMs),
+);
 
 export class KyselyEntitlementStore implements EntitlementStore {
   readonly #db: Kysely<Schema>;
+  readonly #dialect: DialectName;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, dialect: DialectName) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   async replaceForSource(
@@ -39,25 +62,21 @@ export class KyselyEntitlementStore implements EntitlementStore {
   }
 
   async findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]> {
-    let query = this.#db
+    if (featureKey !== undefined) {
+      return (await activeOfFeature.execute(this.#db, this.#dialect, customerId, nowMs, featureKey)).map(
+        toRow,
+      );
+    }
+    const query = this.#db
       .selectFrom("entitlements")
       .selectAll()
       .where("customer_id", "=", customerId)
       .where((eb) => eb.or([eb("active_until_ms", "is", null), eb("active_until_ms", ">", nowMs)]));
-    if (featureKey !== undefined) query = query.where("feature_key", "=", featureKey);
     return (await query.execute()).map(toRow);
   }
 
   async findLapsed(customerId: string, nowMs: number, featureKey: string): Promise<EntitlementRow[]> {
-    const rows = await this.#db
-      .selectFrom("entitlements")
-      .selectAll()
-      .where("customer_id", "=", customerId)
-      .where("feature_key", "=", featureKey)
-      .where("lapse_code", "is not", null)
-      .where("active_until_ms", "<=", nowMs)
-      .execute();
-    return rows.map(toRow);
+    return (await lapsedOfFeature.execute(this.#db, this.#dialect, customerId, nowMs, featureKey)).map(toRow);
   }
 }
 

@@ -13,6 +13,8 @@ import type {
   TransactionRecord,
   UnbalancedTransaction,
 } from "../../modules/ledger/index.js";
+import type { DialectName } from "../dialect.js";
+import { precompiled, precompiledRows } from "../precompiled.js";
 import type { LedgerAccountsTable, Schema } from "../schema.js";
 
 /** Rows per multi-row INSERT, below SQLite's default limit on bound parameters. */
@@ -40,31 +42,81 @@ export class AccountCache {
   }
 }
 
+// Every posting runs these three: compiled once per dialect (and row count), not built per call.
+const insertTransaction = precompiled(
+  (db, id: string, description: string, metadataJson: string, contentHash: string, postedAtMs: number) =>
+    db
+      .insertInto("ledger_transactions")
+      .values({
+        id,
+        description,
+        metadata_json: metadataJson,
+        content_hash: contentHash,
+        posted_at_ms: postedAtMs,
+      })
+      .onConflict((conflict) => conflict.column("id").doNothing())
+      .returning("id"),
+);
+const insertEntryRows = precompiledRows((db, rows: Array<[string, string, string, number, number]>) =>
+  db
+    .insertInto("ledger_entries")
+    .values(
+      rows.map(([transactionId, accountId, currency, amountMinor, postedAtMs]) => ({
+        transaction_id: transactionId,
+        account_id: accountId,
+        currency,
+        amount_minor: amountMinor,
+        posted_at_ms: postedAtMs,
+      })),
+    )
+    .returning("sequence"),
+);
+const upsertBalanceRows = precompiledRows((db, rows: Array<[string, string, number, number, number]>) =>
+  db
+    .insertInto("ledger_balances")
+    .values(
+      rows.map(([accountId, currency, deltaMinor, entryCount, updatedAtMs]) => ({
+        account_id: accountId,
+        currency,
+        balance_minor: deltaMinor,
+        entry_count: entryCount,
+        updated_at_ms: updatedAtMs,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.column("account_id").doUpdateSet({
+        balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
+        entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
+        updated_at_ms: sql`excluded.updated_at_ms`,
+      }),
+    )
+    .returning(["account_id", "balance_minor"]),
+);
+
 export class KyselyLedgerStore implements LedgerStore {
   readonly #db: Kysely<Schema>;
+  readonly #dialect: DialectName;
   readonly #accountCache: AccountCache;
 
-  constructor(db: Kysely<Schema>, accountCache: AccountCache) {
+  constructor(db: Kysely<Schema>, accountCache: AccountCache, dialect: DialectName) {
     this.#db = db;
+    this.#dialect = dialect;
     this.#accountCache = accountCache;
   }
 
   async insertTransactionIfAbsent(record: TransactionRecord): Promise<boolean> {
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or roll back, so
     // exactly one of many parallel posts inserts and the rest see the committed original.
-    const inserted = await this.#db
-      .insertInto("ledger_transactions")
-      .values({
-        id: record.id,
-        description: record.description,
-        metadata_json: JSON.stringify(record.metadata),
-        content_hash: record.contentHash,
-        posted_at_ms: record.postedAtMs,
-      })
-      .onConflict((conflict) => conflict.column("id").doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    return inserted !== undefined;
+    const inserted = await insertTransaction.execute(
+      this.#db,
+      this.#dialect,
+      record.id,
+      record.description,
+      JSON.stringify(record.metadata),
+      record.contentHash,
+      record.postedAtMs,
+    );
+    return inserted.length > 0;
   }
 
   async findTransaction(id: string): Promise<LedgerTransaction | null> {
@@ -157,19 +209,19 @@ export class KyselyLedgerStore implements LedgerStore {
   async insertEntries(entries: EntryRecord[]): Promise<number[]> {
     const sequences: number[] = [];
     for (let start = 0; start < entries.length; start += insertBatchRowsMax) {
-      const rows = await this.#db
-        .insertInto("ledger_entries")
-        .values(
-          entries.slice(start, start + insertBatchRowsMax).map((entry) => ({
-            transaction_id: entry.transactionId,
-            account_id: entry.accountId,
-            currency: entry.currency,
-            amount_minor: entry.amountMinor,
-            posted_at_ms: entry.postedAtMs,
-          })),
-        )
-        .returning("sequence")
-        .execute();
+      const rows = await insertEntryRows.execute(
+        this.#db,
+        this.#dialect,
+        entries
+          .slice(start, start + insertBatchRowsMax)
+          .map((entry) => [
+            entry.transactionId,
+            entry.accountId,
+            entry.currency,
+            entry.amountMinor,
+            entry.postedAtMs,
+          ]),
+      );
       // Both databases assign and return sequences in VALUES order for a single multi-row insert.
       sequences.push(...rows.map((row) => row.sequence).sort((a, b) => a - b));
     }
@@ -177,26 +229,17 @@ export class KyselyLedgerStore implements LedgerStore {
   }
 
   async applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>> {
-    const rows = await this.#db
-      .insertInto("ledger_balances")
-      .values(
-        deltas.map((delta) => ({
-          account_id: delta.accountId,
-          currency: delta.currency,
-          balance_minor: delta.deltaMinor,
-          entry_count: delta.entryCount,
-          updated_at_ms: updatedAtMs,
-        })),
-      )
-      .onConflict((conflict) =>
-        conflict.column("account_id").doUpdateSet({
-          balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
-          entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
-          updated_at_ms: updatedAtMs,
-        }),
-      )
-      .returning(["account_id", "balance_minor"])
-      .execute();
+    const rows = await upsertBalanceRows.execute(
+      this.#db,
+      this.#dialect,
+      deltas.map((delta) => [
+        delta.accountId,
+        delta.currency,
+        delta.deltaMinor,
+        delta.entryCount,
+        updatedAtMs,
+      ]),
+    );
     return new Map(rows.map((row) => [row.account_id, row.balance_minor]));
   }
 
