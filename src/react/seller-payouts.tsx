@@ -179,6 +179,12 @@ function EarningsTable(props: { charges: Charge[] }) {
                   · {formatMoney(charge.refundedMinor, charge.currency)} refunded
                 </span>
               ) : null}
+              {charge.disputedMinor > 0 ? (
+                <span className="bh-muted">
+                  {" "}
+                  · {formatMoney(charge.disputedMinor, charge.currency)} disputed
+                </span>
+              ) : null}
             </td>
           </tr>
         ))}

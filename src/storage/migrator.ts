@@ -17,6 +17,7 @@ import * as outboundWebhooks from "./migrations/0007-outbound-webhooks.js";
 import * as marketplace from "./migrations/0008-marketplace.js";
 import * as customerTokens from "./migrations/0009-customer-tokens.js";
 import * as dashboard from "./migrations/0010-dashboard.js";
+import * as marketplaceDisputes from "./migrations/0011-marketplace-disputes.js";
 
 /** Forward-only: there are no `down` migrations; a mistake is fixed by a new migration. */
 const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> }> = {
@@ -28,6 +29,7 @@ const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: Dialec
   "0008-marketplace": marketplace,
   "0009-customer-tokens": customerTokens,
   "0010-dashboard": dashboard,
+  "0011-marketplace-disputes": marketplaceDisputes,
   "0007-outbound-webhooks": outboundWebhooks,
   "0006-usage-sync": usageSync,
 };

@@ -33,6 +33,7 @@ export interface Schema {
   marketplace_refund_reports: { provider_payment_id: string; refunded_minor: number };
   marketplace_payouts: MarketplacePayoutsTable;
   marketplace_memberships: MarketplaceMembershipsTable;
+  marketplace_disputes: MarketplaceDisputesTable;
   domain_events: DomainEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   outbound_deliveries: OutboundDeliveriesTable;
@@ -96,9 +97,22 @@ export interface MarketplaceChargesTable {
   provider_fee_minor: number;
   seller_net_minor: number;
   refunded_minor: number;
+  disputed_minor: number;
   status: string;
   paid_at_ms: number;
   available_at_ms: number;
+}
+
+export interface MarketplaceDisputesTable {
+  provider_dispute_id: string;
+  provider_payment_id: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  held_minor: number;
+  provider_modified_at_ms: number;
+  created_at_ms: number;
 }
 
 export interface MarketplacePayoutsTable {

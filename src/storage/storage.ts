@@ -12,7 +12,7 @@ import type { DomainEventStore } from "../modules/domain-events/index.js";
 import type { EntitlementStore } from "../modules/entitlements/index.js";
 import type { IdempotencyStore } from "../modules/idempotency/index.js";
 import type { LedgerStore } from "../modules/ledger/index.js";
-import type { MarketplaceStore } from "../modules/marketplace/index.js";
+import type { MarketplaceStore, SellerDisputeStore } from "../modules/marketplace/index.js";
 import type { OutboundStore } from "../modules/outbound-webhooks/index.js";
 import type { SessionStore } from "../modules/sessions/index.js";
 import type { SettingsStore } from "../modules/settings/index.js";
@@ -35,6 +35,7 @@ import { AccountCache, KyselyLedgerStore } from "./stores/ledger-store.js";
 import { KyselyMarketplaceStore } from "./stores/marketplace-store.js";
 import { KyselyOutboundStore } from "./stores/outbound-store.js";
 import { KyselySecretStore } from "./stores/secret-store.js";
+import { KyselySellerDisputeStore } from "./stores/seller-dispute-store.js";
 import { KyselySessionStore } from "./stores/session-store.js";
 import { KyselySettingsStore } from "./stores/settings-store.js";
 import { KyselyUsageStore } from "./stores/usage-store.js";
@@ -55,6 +56,7 @@ export interface Stores {
   credits: CreditStore;
   usage: UsageStore;
   marketplace: MarketplaceStore;
+  sellerDisputes: SellerDisputeStore;
   domainEvents: DomainEventStore;
   outbound: OutboundStore;
   settings: SettingsStore;
@@ -160,6 +162,7 @@ export class Storage implements StoreAccess<Stores> {
       usage: new KyselyUsageStore(db, this.dialect),
       usageSync: new KyselyUsageSyncStore(db, this.dialect),
       marketplace: new KyselyMarketplaceStore(db, this.dialect),
+      sellerDisputes: new KyselySellerDisputeStore(db, this.dialect),
       domainEvents: new KyselyDomainEventStore(db),
       outbound: new KyselyOutboundStore(db),
       settings: new KyselySettingsStore(db),

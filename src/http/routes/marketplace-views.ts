@@ -71,6 +71,9 @@ export const chargeSchema = z
     providerFeeMinor: z.number().int(),
     sellerNetMinor: z.number().int(),
     refundedMinor: z.number().int(),
+    disputedMinor: z.number().int().openapi({
+      description: "Held back by open or lost disputes; back to the seller if the dispute is won.",
+    }),
     status: z.enum(["pending", "available"]),
     paidAt: z.string(),
     availableAt: z.string(),

@@ -54,6 +54,17 @@ const payoutData = z.object({
   amountMinor: z.number().int().meta({ example: 3120 }),
 });
 
+/** Which dispute, on which charge, for how much. */
+const disputeFields = {
+  disputeId: z.string().meta({ example: "dp_1Pgc71" }),
+  paymentId,
+  kind: z.enum(["membership", "tip"]).meta({ example: "tip" }),
+  currency: sellerCurrency,
+  amountMinor: z.number().int().meta({ example: 1000 }),
+  reason: z.string().nullable().meta({ example: "fraudulent" }),
+  grossMinor: z.number().int().meta({ example: 1000 }),
+};
+
 export const domainEventSchemas = {
   "entitlements.changed": z.object({
     customerId,
@@ -150,6 +161,24 @@ export const domainEventSchemas = {
     sellerNetReversedMinor: z.number().int().meta({ example: 252 }),
     /** Where the seller's share was taken back from. */
     from: z.enum(["pending", "available"]),
+  }),
+  "seller.dispute_opened": z.object({
+    ...sellerFields,
+    ...disputeFields,
+    /** The shares held back while the dispute runs, in proportion like a refund. */
+    platformFeeReversedMinor: z.number().int().meta({ example: 100 }),
+    providerFeeReversedMinor: z.number().int().meta({ example: 59 }),
+    sellerNetReversedMinor: z.number().int().meta({ example: 841 }),
+    from: z.enum(["pending", "available"]),
+  }),
+  "seller.dispute_closed": z.object({
+    ...sellerFields,
+    ...disputeFields,
+    /** Won: the held shares are back (`…ReinstatedMinor`). Lost: they stay reversed. */
+    outcome: z.enum(["won", "lost"]).meta({ example: "won" }),
+    platformFeeReinstatedMinor: z.number().int().meta({ example: 100 }),
+    providerFeeReinstatedMinor: z.number().int().meta({ example: 59 }),
+    sellerNetReinstatedMinor: z.number().int().meta({ example: 841 }),
   }),
 } as const;
 

@@ -20,11 +20,13 @@ import {
   refundPosting,
   settlePosting,
 } from "./marketplace-postings.js";
-import type { MarketplaceStore } from "./marketplace-store.js";
+import type { MarketplaceStore, SellerDisputeStore } from "./marketplace-store.js";
 import type { MarketplaceSettings, SellerChargeRecord, SellerRecord } from "./marketplace-types.js";
+import { reversedMinor, SellerDisputes } from "./seller-disputes.js";
 
 export interface MarketplaceStores extends LedgerStores, SettingsStores, DomainEventStores {
   marketplace: MarketplaceStore;
+  sellerDisputes: SellerDisputeStore;
 }
 
 export type ApplyOutcome = "applied" | "stale" | "ignored";
@@ -45,6 +47,8 @@ const payoutProgress: Record<ProviderPayoutStatus, number> = {
  * repeated delivery records nothing new.
  */
 export class MarketplaceEvents {
+  readonly #disputes: SellerDisputes;
+
   constructor(
     private readonly options: {
       ledger: Ledger;
@@ -53,7 +57,9 @@ export class MarketplaceEvents {
       settings: (within?: SettingsStores) => Promise<MarketplaceSettings>;
       processingFeeMinor: (amountMinor: number, currency: string) => number;
     },
-  ) {}
+  ) {
+    this.#disputes = new SellerDisputes(options.ledger);
+  }
 
   apply(stores: MarketplaceStores, event: SellerEvent): Promise<ApplyOutcome> {
     switch (event.kind) {
@@ -63,6 +69,8 @@ export class MarketplaceEvents {
         return this.#charge(stores, event.charge);
       case "seller_refund":
         return this.#refund(stores, event.refund);
+      case "seller_dispute":
+        return this.#disputes.apply(stores, event.dispute);
       case "seller_payout":
         return this.#payout(stores, event.payout);
       case "seller_membership":
@@ -128,6 +136,7 @@ export class MarketplaceEvents {
       providerFeeMinor: split.providerFeeMinor,
       sellerNetMinor: split.sellerNetMinor,
       refundedMinor: 0,
+      disputedMinor: 0,
       status: "pending",
       paidAtMs,
       availableAtMs: paidAtMs + settings.settlementDelayMs,
@@ -158,6 +167,8 @@ export class MarketplaceEvents {
     // the report keeps no time of its own).
     const reported = await stores.marketplace.findRefundReport(charge.providerPaymentId);
     if (reported > 0) await this.#reverse(stores, record, reported, paidAtMs);
+    // So were disputes.
+    await this.#disputes.bookReported(stores, record.providerPaymentId, paidAtMs);
     return "applied";
   }
 
@@ -183,15 +194,16 @@ export class MarketplaceEvents {
     refundedMinor: number,
     occurredAtMs: number,
   ): Promise<void> {
-    const before = refundShares(charge, charge.refundedMinor);
-    const after = refundShares(charge, refundedMinor);
-    if (after.refundedMinor <= before.refundedMinor) return;
-    await this.options.ledger.postWithin(stores, refundPosting(charge, before, after));
-    await stores.marketplace.updateCharge({ ...charge, refundedMinor: after.refundedMinor });
+    if (refundedMinor <= charge.refundedMinor) return;
+    // Held disputes count as reversed already: together they never take back more than the charge.
+    const before = refundShares(charge, reversedMinor(charge));
+    const after = refundShares(charge, refundedMinor + charge.disputedMinor);
+    await this.options.ledger.postWithin(stores, refundPosting(charge, refundedMinor, before, after));
+    await stores.marketplace.updateCharge({ ...charge, refundedMinor });
     const seller = await stores.marketplace.findSeller(charge.sellerId);
     await recordDomainEvent(stores, {
       // The cumulative amount names the refund, like its ledger posting: each step is recorded once.
-      id: `evt_seller_refunded:${charge.providerPaymentId}:${after.refundedMinor}`,
+      id: `evt_seller_refunded:${charge.providerPaymentId}:${refundedMinor}`,
       type: "seller.refunded",
       occurredAtMs,
       data: {
@@ -200,8 +212,8 @@ export class MarketplaceEvents {
         paymentId: charge.providerPaymentId,
         kind: charge.kind,
         currency: charge.currency,
-        amountMinor: after.refundedMinor - before.refundedMinor,
-        totalRefundedMinor: after.refundedMinor,
+        amountMinor: refundedMinor - charge.refundedMinor,
+        totalRefundedMinor: refundedMinor,
         grossMinor: charge.grossMinor,
         platformFeeReversedMinor: after.platformFeeMinor - before.platformFeeMinor,
         providerFeeReversedMinor: after.providerFeeMinor - before.providerFeeMinor,
@@ -300,7 +312,7 @@ export class MarketplaceEvents {
   async settle(stores: MarketplaceStores, charge: SellerChargeRecord, nowMs: number): Promise<boolean> {
     const current = await stores.marketplace.findCharge(charge.providerPaymentId, { forUpdate: true });
     if (current?.status !== "pending" || current.availableAtMs > nowMs) return false;
-    const remaining = current.sellerNetMinor - refundShares(current, current.refundedMinor).sellerNetMinor;
+    const remaining = current.sellerNetMinor - refundShares(current, reversedMinor(current)).sellerNetMinor;
     if (remaining > 0) await this.options.ledger.postWithin(stores, settlePosting(current, remaining));
     await stores.marketplace.updateCharge({ ...current, status: "available" });
     const seller = await stores.marketplace.findSeller(current.sellerId);

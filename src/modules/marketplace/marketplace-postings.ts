@@ -69,18 +69,25 @@ export function chargePosting(charge: SellerChargeRecord): PostingInput {
   };
 }
 
-/** Reverses what a refund grew by since `before`, from wherever the seller's share sits now. */
-export function refundPosting(
+/**
+ * Reverses what the charge's reversed share grew by from `before` to `after` (or restores it when it
+ * shrank: a dispute won), from wherever the seller's share sits now. Refunds and disputes both go
+ * through here, so together they never reverse more than the charge booked.
+ */
+function reversalPosting(
+  id: string,
+  description: string,
   charge: SellerChargeRecord,
   before: RefundShares,
   after: RefundShares,
+  metadata: Record<string, string | number | null>,
 ): PostingInput {
   const { currency } = charge;
   const delta = (part: keyof RefundShares) => after[part] - before[part];
   return {
-    id: `marketplace:refund:${charge.providerPaymentId}:${after.refundedMinor}`,
-    description: `Refund on ${charge.kind} ${charge.providerPaymentId}`,
-    metadata: { ...chargeMetadata(charge), refundedMinor: after.refundedMinor },
+    id,
+    description,
+    metadata: { ...chargeMetadata(charge), ...metadata },
     entries: nonZero([
       {
         account: platform(marketplaceAccountKinds.buyerPayments, currency),
@@ -100,6 +107,41 @@ export function refundPosting(
       },
     ]),
   };
+}
+
+/** A refund's growth to the cumulative `refundedMinor`; the amount names the posting. */
+export function refundPosting(
+  charge: SellerChargeRecord,
+  refundedMinor: number,
+  before: RefundShares,
+  after: RefundShares,
+): PostingInput {
+  return reversalPosting(
+    `marketplace:refund:${charge.providerPaymentId}:${refundedMinor}`,
+    `Refund on ${charge.kind} ${charge.providerPaymentId}`,
+    charge,
+    before,
+    after,
+    { refundedMinor },
+  );
+}
+
+/** A dispute withdrawing its amount (held back from the seller) or reinstating it (won). */
+export function disputePosting(
+  charge: SellerChargeRecord,
+  dispute: { providerDisputeId: string; status: string },
+  change: "withdrawn" | "reinstated",
+  before: RefundShares,
+  after: RefundShares,
+): PostingInput {
+  return reversalPosting(
+    `marketplace:dispute:${dispute.providerDisputeId}:${change}`,
+    `Dispute ${change === "withdrawn" ? "opened" : "won"} on ${charge.kind} ${charge.providerPaymentId}`,
+    charge,
+    before,
+    after,
+    { disputeId: dispute.providerDisputeId, disputeStatus: dispute.status },
+  );
 }
 
 /** Pending → available once the settlement delay passed: what is left of the seller's share. */

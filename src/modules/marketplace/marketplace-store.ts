@@ -1,4 +1,5 @@
 import type {
+  DisputeRecord,
   MembershipRecord,
   PayoutRecord,
   SellerChargeRecord,
@@ -46,4 +47,12 @@ export interface MarketplaceStore {
   findMembership(providerSubscriptionId: string): Promise<MembershipRecord | null>;
   upsertMembership(membership: MembershipRecord): Promise<void>;
   listMembershipsOfCustomer(customerId: string): Promise<MembershipRecord[]>;
+}
+
+/** Persistence port of disputes on sellers' charges. Implemented in `src/storage/stores/seller-dispute-store.ts`. */
+export interface SellerDisputeStore {
+  /** `forUpdate` locks the row until the transaction ends (PostgreSQL; SQLite writes are exclusive). */
+  find(providerDisputeId: string, options?: { forUpdate?: boolean }): Promise<DisputeRecord | null>;
+  upsert(dispute: DisputeRecord): Promise<void>;
+  listOfPayment(providerPaymentId: string): Promise<DisputeRecord[]>;
 }

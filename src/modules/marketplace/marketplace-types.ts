@@ -1,4 +1,4 @@
-import type { ProviderPayoutStatus, SubscriptionStatus } from "../provider/index.js";
+import type { ProviderDisputeStatus, ProviderPayoutStatus, SubscriptionStatus } from "../provider/index.js";
 
 /**
  * Marketplace settings as the module reads them, at each use: `platformFeeBps` when a checkout is
@@ -69,9 +69,25 @@ export interface SellerChargeRecord {
   sellerNetMinor: number;
   /** Cumulative refunded amount already reversed in the ledger. */
   refundedMinor: number;
+  /** What disputes hold back from the seller right now (withdrawn or lost), reversed in the ledger. */
+  disputedMinor: number;
   status: EarningStatus;
   paidAtMs: number;
   availableAtMs: number;
+}
+
+/** A dispute on a seller's charge, as last reported, and what it holds back in the ledger. */
+export interface DisputeRecord {
+  providerDisputeId: string;
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  status: ProviderDisputeStatus;
+  reason: string | null;
+  /** The amount this dispute currently reverses from the charge (zero before its charge is known). */
+  heldMinor: number;
+  providerModifiedAtMs: number;
+  createdAtMs: number;
 }
 
 export interface PayoutRecord {

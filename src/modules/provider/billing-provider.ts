@@ -312,11 +312,33 @@ export interface ProviderSellerCharge {
 
 export interface ProviderSellerRefund {
   providerPaymentId: string;
-  /** Cumulative refunded (or disputed and lost) amount of the charge. */
+  /** Cumulative refunded amount of the charge (disputes are reported on their own). */
   refundedMinor: number;
   currency: string;
   /** The charge itself when the refund event describes it fully (tips), so a refund seen first can book it. */
   charge: ProviderSellerCharge | null;
+  modifiedAt: Date;
+}
+
+/** Stripe's dispute statuses; `warning_*` are inquiries, which withdraw no funds. */
+export type ProviderDisputeStatus =
+  | "warning_needs_response"
+  | "warning_under_review"
+  | "warning_closed"
+  | "needs_response"
+  | "under_review"
+  | "won"
+  | "lost";
+
+/** A chargeback (or inquiry) on a charge. The status alone says whether funds are held back. */
+export interface ProviderSellerDispute {
+  providerDisputeId: string;
+  /** The disputed charge's payment id, as charges are keyed (the PaymentIntent, else the charge). */
+  providerPaymentId: string;
+  amountMinor: number;
+  currency: string;
+  status: ProviderDisputeStatus;
+  reason: string | null;
   modifiedAt: Date;
 }
 
@@ -346,6 +368,7 @@ export type SellerEvent =
   | { kind: "seller_account"; account: ProviderSellerAccount }
   | { kind: "seller_charge"; charge: ProviderSellerCharge }
   | { kind: "seller_refund"; refund: ProviderSellerRefund }
+  | { kind: "seller_dispute"; dispute: ProviderSellerDispute }
   | { kind: "seller_payout"; payout: ProviderSellerPayout }
   | { kind: "seller_membership"; membership: ProviderSellerMembership };
 

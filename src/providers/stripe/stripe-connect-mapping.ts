@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import {
+  type ProviderDisputeStatus,
   type ProviderEvent,
   type ProviderPayoutStatus,
   type ProviderSellerCharge,
@@ -8,6 +9,18 @@ import {
 } from "../../modules/provider/index.js";
 import { customerIdMetadata } from "./stripe-catalog-mapping.js";
 import { fromStripeAccount } from "./stripe-seller-payments.js";
+
+/**
+ * Disputes of destination charges happen on the platform's charge. A dispute does not carry the
+ * charge's metadata, so every one goes to the marketplace, which books those of sellers' charges.
+ */
+export const sellerDisputeEventTypes = new Set([
+  "charge.dispute.created",
+  "charge.dispute.updated",
+  "charge.dispute.closed",
+  "charge.dispute.funds_withdrawn",
+  "charge.dispute.funds_reinstated",
+]);
 
 /** Connect events (they carry `account`) that the marketplace acts on. */
 export const connectEventTypes = new Set([
@@ -71,6 +84,7 @@ export function toSellerEvent(event: Stripe.Event, modifiedAt: Date): ProviderEv
   }
   if (event.type === "invoice.paid") return fromSellerInvoice(object as Stripe.Invoice, modifiedAt);
   if (event.type === "charge.refunded") return fromSellerRefund(object as Stripe.Charge, modifiedAt);
+  if (sellerDisputeEventTypes.has(event.type)) return fromDispute(object as Stripe.Dispute, modifiedAt);
   if (event.type.startsWith("customer.subscription.")) {
     const subscription = object as Stripe.Subscription;
     if (!isSellers(subscription.metadata)) return null;
@@ -140,6 +154,22 @@ function fromSellerRefund(charge: Stripe.Charge, modifiedAt: Date): ProviderEven
       refundedMinor: charge.amount_refunded,
       currency,
       charge: described,
+      modifiedAt,
+    },
+  };
+}
+
+function fromDispute(dispute: Stripe.Dispute, modifiedAt: Date): ProviderEvent {
+  return {
+    kind: "seller_dispute",
+    dispute: {
+      providerDisputeId: dispute.id,
+      // Sellers' charges are keyed by their PaymentIntent, as the checkout and invoice report them.
+      providerPaymentId: idOf(dispute.payment_intent) ?? idOf(dispute.charge) ?? dispute.id,
+      amountMinor: dispute.amount,
+      currency: dispute.currency.toUpperCase(),
+      status: dispute.status as ProviderDisputeStatus,
+      reason: dispute.reason ?? null,
       modifiedAt,
     },
   };

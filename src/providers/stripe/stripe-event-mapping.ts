@@ -6,7 +6,7 @@ import type {
   SubscriptionStatus,
 } from "../../modules/provider/index.js";
 import { catalogKeyMetadata, customerIdMetadata } from "./stripe-catalog-mapping.js";
-import { connectEventTypes, toSellerEvent } from "./stripe-connect-mapping.js";
+import { connectEventTypes, sellerDisputeEventTypes, toSellerEvent } from "./stripe-connect-mapping.js";
 
 const handledTypes = new Set([
   "customer.subscription.created",
@@ -24,7 +24,9 @@ const handledTypes = new Set([
 ]);
 
 export function handlesStripeEvent(eventType: string): boolean {
-  return handledTypes.has(eventType) || connectEventTypes.has(eventType);
+  return (
+    handledTypes.has(eventType) || connectEventTypes.has(eventType) || sellerDisputeEventTypes.has(eventType)
+  );
 }
 
 /**
