@@ -20,16 +20,11 @@ import {
   refundPosting,
   settlePosting,
 } from "./marketplace-postings.js";
-import type { MarketplaceStore, SellerDisputeStore } from "./marketplace-store.js";
+import type { ApplyOutcome, MarketplaceStores } from "./marketplace-store.js";
 import type { MarketplaceSettings, SellerChargeRecord, SellerRecord } from "./marketplace-types.js";
 import { reversedMinor, SellerDisputes } from "./seller-disputes.js";
 
-export interface MarketplaceStores extends LedgerStores, SettingsStores, DomainEventStores {
-  marketplace: MarketplaceStore;
-  sellerDisputes: SellerDisputeStore;
-}
-
-export type ApplyOutcome = "applied" | "stale" | "ignored";
+export type { ApplyOutcome, MarketplaceStores } from "./marketplace-store.js";
 
 const payoutProgress: Record<ProviderPayoutStatus, number> = {
   pending: 0,

@@ -1,3 +1,6 @@
+import type { DomainEventStores } from "../domain-events/index.js";
+import type { LedgerStores } from "../ledger/index.js";
+import type { SettingsStores } from "../settings/index.js";
 import type {
   DisputeRecord,
   MembershipRecord,
@@ -6,6 +9,14 @@ import type {
   SellerRecord,
   TierRecord,
 } from "./marketplace-types.js";
+
+/** Every store the marketplace's units of work touch. */
+export interface MarketplaceStores extends LedgerStores, SettingsStores, DomainEventStores {
+  marketplace: MarketplaceStore;
+  sellerDisputes: SellerDisputeStore;
+}
+
+export type ApplyOutcome = "applied" | "stale" | "ignored";
 
 /** Persistence port of the marketplace. Implemented in `src/storage/stores/marketplace-store.ts`. */
 export interface MarketplaceStore {

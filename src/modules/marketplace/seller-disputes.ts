@@ -2,8 +2,8 @@ import { recordDomainEvent } from "../domain-events/index.js";
 import type { Ledger } from "../ledger/index.js";
 import type { ProviderDisputeStatus, ProviderSellerDispute } from "../provider/index.js";
 import { refundShares } from "./fee-split.js";
-import type { ApplyOutcome, MarketplaceStores } from "./marketplace-events.js";
 import { disputePosting } from "./marketplace-postings.js";
+import type { ApplyOutcome, MarketplaceStores } from "./marketplace-store.js";
 import type { DisputeRecord, SellerChargeRecord } from "./marketplace-types.js";
 
 /**
