@@ -60,7 +60,10 @@ export function startWorker(billhook: Billhook, options: WorkerOptions = {}): Wo
     if (billhook.usageSync.enabled) await billhook.usageSync.runOnce();
   };
   const refreshAllowances = () => billhook.billing.refreshAllAllowances(billhook.storage);
-  const settleEarnings = () => billhook.marketplace.settleDue();
+  const settleEarnings = async () => {
+    await billhook.marketplace.settleDue();
+    await billhook.marketplace.recoverLostDisputes();
+  };
   const deliverWebhooks = () => billhook.outbound.dispatcher.run();
   const timers = [
     setInterval(() => purge().catch(failed("purge")), purgeIntervalMs),

@@ -111,6 +111,11 @@ export interface MarketplaceDisputesTable {
   status: string;
   reason: string | null;
   held_minor: number;
+  recovery_status: string | null;
+  recovery_minor: number;
+  recovery_attempts: number;
+  recovery_error: string | null;
+  provider_reversal_id: string | null;
   provider_modified_at_ms: number;
   created_at_ms: number;
 }

@@ -66,4 +66,6 @@ export interface SellerDisputeStore {
   find(providerDisputeId: string, options?: { forUpdate?: boolean }): Promise<DisputeRecord | null>;
   upsert(dispute: DisputeRecord): Promise<void>;
   listOfPayment(providerPaymentId: string): Promise<DisputeRecord[]>;
+  /** Lost disputes whose seller share is still to be recovered at the provider, oldest first. */
+  listRecoveryDue(limit: number): Promise<DisputeRecord[]>;
 }

@@ -76,6 +76,15 @@ export interface SellerChargeRecord {
   availableAtMs: number;
 }
 
+/** Taking a lost dispute's seller share back from the seller's account at the provider. */
+export interface DisputeRecovery {
+  status: "due" | "done";
+  amountMinor: number;
+  attempts: number;
+  lastError: string | null;
+  providerReversalId: string | null;
+}
+
 /** A dispute on a seller's charge, as last reported, and what it holds back in the ledger. */
 export interface DisputeRecord {
   providerDisputeId: string;
@@ -86,6 +95,8 @@ export interface DisputeRecord {
   reason: string | null;
   /** The amount this dispute currently reverses from the charge (zero before its charge is known). */
   heldMinor: number;
+  /** Lost: the seller's share is to be taken back at the provider (`due`) or was (`done`). */
+  recovery: DisputeRecovery | null;
   providerModifiedAtMs: number;
   createdAtMs: number;
 }

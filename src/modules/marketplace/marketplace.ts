@@ -3,6 +3,7 @@ import type { Ledger } from "../ledger/index.js";
 import type { BillingProvider, ProviderCheckout, SellerEvent } from "../provider/index.js";
 import { sellerMetadata } from "../provider/index.js";
 import type { SettingsStores } from "../settings/index.js";
+import { DisputeRecovery, type RecoveryPass } from "./dispute-recovery.js";
 import { splitCharge } from "./fee-split.js";
 import {
   type ApplyOutcome,
@@ -57,6 +58,7 @@ export class Marketplace {
   readonly reads: MarketplaceReads;
   readonly #options: MarketplaceOptions;
   readonly #events: MarketplaceEvents;
+  readonly #recovery: DisputeRecovery;
 
   constructor(options: MarketplaceOptions) {
     this.#options = options;
@@ -67,6 +69,7 @@ export class Marketplace {
       processingFeeMinor: (amount, currency) =>
         options.provider?.sellerPayments?.processingFeeMinor(amount, currency) ?? 0,
     });
+    this.#recovery = new DisputeRecovery(options);
     this.tiers = new MarketplaceTiers(options);
     this.reads = new MarketplaceReads({ ...options, settle: (sellerId) => this.settleDue(sellerId) });
   }
@@ -329,6 +332,11 @@ export class Marketplace {
   /** Applies a seller event inside the webhook inbox's unit of work. */
   apply(stores: MarketplaceStores, event: SellerEvent): Promise<ApplyOutcome> {
     return this.#events.apply(stores, event);
+  }
+
+  /** Takes lost disputes' seller shares back at the provider (the worker's pass; retries failures). */
+  recoverLostDisputes(): Promise<RecoveryPass> {
+    return this.#recovery.run();
   }
 
   /** Moves earnings whose settlement delay passed to available (one seller, or everyone: the worker). */

@@ -184,6 +184,18 @@ describeEachDialect("disputes on sellers' charges", (fixture) => {
     expect(closed["dsp0_dp_b"]).toMatchObject({ outcome: "lost", sellerNetReinstatedMinor: 0 });
     expect(closed["dsp0_dp_d"]).toMatchObject({ outcome: "lost" });
     expect(Object.keys(closed)).toHaveLength(3);
+    // Lost disputes leave the seller's share to take back at the provider; won ones leave nothing.
+    const recovery = (id: string) =>
+      fixture.storage().read(async (stores) => (await stores.sellerDisputes.find(`dsp0_${id}`))?.recovery);
+    expect(await recovery("dp_a")).toBeNull();
+    expect(await recovery("dp_c")).toBeNull();
+    expect(await recovery("dp_d")).toMatchObject({ status: "due", amountMinor: charges.pi_d!.sellerNetMinor });
+    // pi_b: the refund took the seller's share of 500 back at the provider already; the dispute the rest.
+    const refundedShare = Math.round((charges.pi_b!.sellerNetMinor * 500) / 2500);
+    expect(await recovery("dp_b")).toMatchObject({
+      status: "due",
+      amountMinor: charges.pi_b!.sellerNetMinor - refundedShare,
+    });
     expect((await service.billhook.ledger.verify()).ok).toBe(true);
   });
 

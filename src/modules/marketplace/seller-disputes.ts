@@ -54,6 +54,7 @@ export class SellerDisputes {
       status: dispute.status,
       reason: dispute.reason,
       heldMinor: held?.heldMinor ?? 0,
+      recovery: held?.recovery ?? null,
       providerModifiedAtMs: modifiedAtMs,
       createdAtMs: held?.createdAtMs ?? modifiedAtMs,
     };
@@ -101,8 +102,9 @@ export class SellerDisputes {
       grossMinor: charge.grossMinor,
     };
     const reinstated = { platformFeeMinor: 0, providerFeeMinor: 0, sellerNetMinor: 0 };
+    let disputedMinor = charge.disputedMinor;
     if (wanted !== dispute.heldMinor) {
-      const disputedMinor = charge.disputedMinor - dispute.heldMinor + wanted;
+      disputedMinor = charge.disputedMinor - dispute.heldMinor + wanted;
       const before = refundShares(charge, reversedMinor(charge));
       const after = refundShares(charge, charge.refundedMinor + disputedMinor);
       const change = wanted > dispute.heldMinor ? "withdrawn" : "reinstated";
@@ -141,7 +143,21 @@ export class SellerDisputes {
         },
       });
     }
-    await stores.sellerDisputes.upsert({ ...dispute, heldMinor: wanted });
+    let recovery = dispute.recovery;
+    if (dispute.status === "lost" && wanted > 0 && !recovery) {
+      // The seller's part of what this dispute holds: the provider still has it in their account.
+      const withIt = refundShares(charge, charge.refundedMinor + disputedMinor).sellerNetMinor;
+      const without = refundShares(charge, charge.refundedMinor + disputedMinor - wanted).sellerNetMinor;
+      if (withIt > without)
+        recovery = {
+          status: "due",
+          amountMinor: withIt - without,
+          attempts: 0,
+          lastError: null,
+          providerReversalId: null,
+        };
+    }
+    await stores.sellerDisputes.upsert({ ...dispute, heldMinor: wanted, recovery });
   }
 }
 

@@ -251,6 +251,16 @@ export interface SellerPayments {
   }): Promise<{ providerPayoutId: string }>;
   /** Refunds (part of) a charge, pulling the seller's share back and refunding the fee proportionally. */
   refundSellerCharge(input: { providerPaymentId: string; amountMinor?: number }): Promise<void>;
+  /**
+   * Takes `amountMinor` of a destination charge back from the seller's account (a lost dispute: the
+   * platform was debited, the transfer to the seller stands). Idempotent on `idempotencyKey`.
+   */
+  recoverFromSeller(input: {
+    providerPaymentId: string;
+    amountMinor: number;
+    idempotencyKey: string;
+    metadata: Record<string, string>;
+  }): Promise<{ providerReversalId: string }>;
   /** The provider's processing fee on a card charge of this amount, from its published schedule. */
   processingFeeMinor(amountMinor: number, currency: string): number;
 }

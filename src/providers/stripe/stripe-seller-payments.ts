@@ -52,6 +52,9 @@ export class StripeSellerPayments implements SellerPayments {
             stripe_dashboard: { type: "express" },
           },
           capabilities: { transfers: { requested: true } },
+          // Billhook pays out what its ledger says is available (after the settlement delay, less what
+          // disputes hold): Express accounts would otherwise be paid out automatically (facts §6).
+          settings: { payouts: { schedule: { interval: "manual" } } },
           metadata: { [sellerMetadata.sellerId]: input.sellerId },
         },
         // A retry after a lost answer must not open a second account for the same seller.
@@ -203,6 +206,37 @@ export class StripeSellerPayments implements SellerPayments {
         refund_application_fee: true,
       }),
     );
+  }
+
+  async recoverFromSeller(input: {
+    providerPaymentId: string;
+    amountMinor: number;
+    idempotencyKey: string;
+    metadata: Record<string, string>;
+  }): Promise<{ providerReversalId: string }> {
+    return this.#call(async () => {
+      // A destination charge's transfer hangs off the charge: reversing part of it is how a platform
+      // recovers a chargeback from the connected account (facts §6).
+      const charge = input.providerPaymentId.startsWith("ch_")
+        ? await this.#stripe.charges.retrieve(input.providerPaymentId)
+        : await this.#latestCharge(input.providerPaymentId);
+      const transfer = typeof charge.transfer === "string" ? charge.transfer : charge.transfer?.id;
+      if (!transfer) throw new Error(`Charge ${charge.id} has no transfer to a seller to reverse.`);
+      const reversal = await this.#stripe.transfers.createReversal(
+        transfer,
+        { amount: input.amountMinor, metadata: input.metadata },
+        { idempotencyKey: input.idempotencyKey },
+      );
+      return { providerReversalId: reversal.id };
+    });
+  }
+
+  async #latestCharge(paymentIntentId: string): Promise<Stripe.Charge> {
+    const intent = await this.#stripe.paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] });
+    const charge = intent.latest_charge;
+    if (!charge || typeof charge === "string")
+      throw new Error(`PaymentIntent ${paymentIntentId} has no charge.`);
+    return charge;
   }
 
   processingFeeMinor(amountMinor: number, _currency: string): number {

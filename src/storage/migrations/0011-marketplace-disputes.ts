@@ -22,6 +22,12 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addColumn("status", "text", (column) => column.notNull())
     .addColumn("reason", "text")
     .addColumn("held_minor", "bigint", (column) => column.notNull())
+    // A lost dispute's seller share is taken back at the provider by the worker: due → done.
+    .addColumn("recovery_status", "text")
+    .addColumn("recovery_minor", "bigint", (column) => column.notNull().defaultTo(0))
+    .addColumn("recovery_attempts", "integer", (column) => column.notNull().defaultTo(0))
+    .addColumn("recovery_error", "text")
+    .addColumn("provider_reversal_id", "text")
     .addColumn("provider_modified_at_ms", "bigint", (column) => column.notNull())
     .addColumn("created_at_ms", "bigint", (column) => column.notNull())
     .execute();
@@ -29,5 +35,10 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .createIndex("marketplace_disputes_payment")
     .on("marketplace_disputes")
     .column("provider_payment_id")
+    .execute();
+  await db.schema
+    .createIndex("marketplace_disputes_recovery")
+    .on("marketplace_disputes")
+    .column("recovery_status")
     .execute();
 }

@@ -36,6 +36,18 @@ export class KyselySellerDisputeStore implements SellerDisputeStore {
       .execute();
   }
 
+  async listRecoveryDue(limit: number): Promise<DisputeRecord[]> {
+    const rows = await this.#db
+      .selectFrom("marketplace_disputes")
+      .selectAll()
+      .where("recovery_status", "=", "due")
+      .orderBy("provider_modified_at_ms")
+      .orderBy("provider_dispute_id")
+      .limit(limit)
+      .execute();
+    return rows.map(toDispute);
+  }
+
   async listOfPayment(providerPaymentId: string): Promise<DisputeRecord[]> {
     const rows = await this.#db
       .selectFrom("marketplace_disputes")
@@ -57,6 +69,11 @@ function disputeRow(dispute: DisputeRecord): MarketplaceDisputesTable {
     status: dispute.status,
     reason: dispute.reason,
     held_minor: dispute.heldMinor,
+    recovery_status: dispute.recovery?.status ?? null,
+    recovery_minor: dispute.recovery?.amountMinor ?? 0,
+    recovery_attempts: dispute.recovery?.attempts ?? 0,
+    recovery_error: dispute.recovery?.lastError ?? null,
+    provider_reversal_id: dispute.recovery?.providerReversalId ?? null,
     provider_modified_at_ms: dispute.providerModifiedAtMs,
     created_at_ms: dispute.createdAtMs,
   };
@@ -71,6 +88,15 @@ function toDispute(row: Selectable<MarketplaceDisputesTable>): DisputeRecord {
     status: row.status as ProviderDisputeStatus,
     reason: row.reason,
     heldMinor: Number(row.held_minor),
+    recovery: row.recovery_status
+      ? {
+          status: row.recovery_status as "due" | "done",
+          amountMinor: Number(row.recovery_minor),
+          attempts: Number(row.recovery_attempts),
+          lastError: row.recovery_error,
+          providerReversalId: row.provider_reversal_id,
+        }
+      : null,
     providerModifiedAtMs: Number(row.provider_modified_at_ms),
     createdAtMs: Number(row.created_at_ms),
   };
