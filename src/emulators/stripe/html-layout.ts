@@ -16,4 +16,5 @@ export function htmlPage(title: string, body: string): string {
 }
 
 export const TEST_CARD_HINT = `<p><small>Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined;
-4000 0000 0000 9995 has insufficient funds; 4000 0025 0000 3155 asks for authentication.</small></p>`;
+4000 0000 0000 9995 has insufficient funds; 4000 0025 0000 3155 asks for authentication;
+4000 0000 0000 0259 pays, then is disputed.</small></p>`;

@@ -1,4 +1,5 @@
 import { settleDestinationCharge } from "./connect-operations.js";
+import { disputeIfTestCardAsks } from "./dispute-operations.js";
 import { cardNumberOf } from "./payment-methods.js";
 import type { ChargeObject, Metadata, PaymentIntentObject, PaymentMethodObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
@@ -219,6 +220,7 @@ export function confirmPaymentIntent(
   settleDestinationCharge(runtime, intent, charge);
   runtime.emit("charge.succeeded", charge);
   runtime.emit("payment_intent.succeeded", intent);
+  disputeIfTestCardAsks(runtime, charge);
   return outcome;
 }
 
@@ -236,4 +238,6 @@ export function capturePaymentIntent(runtime: StripeEmulatorRuntime, intent: Pay
   intent.amount_received = intent.amount;
   intent.amount_capturable = 0;
   runtime.emit("payment_intent.succeeded", intent);
+  // A card is charged back only once money moved, so a manual-capture 0259 is disputed here.
+  if (charge) disputeIfTestCardAsks(runtime, charge);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { reverseForRefund } from "./connect-operations.js";
+import { refuseRefundIfDisputed } from "./dispute-operations.js";
 import { expandParam, formInt, mergeMetadata, metadataParam, readForm, readQuery } from "./request-input.js";
 import type { StripeApp } from "./stripe-app-types.js";
 import { invalidRequest, resourceMissing } from "./stripe-errors.js";
@@ -48,6 +49,7 @@ function createRefund(
   charge: ChargeObject,
   body: z.output<typeof createSchema>,
 ): RefundObject {
+  refuseRefundIfDisputed(runtime, charge);
   const remaining = charge.amount_captured - charge.amount_refunded;
   if (remaining <= 0)
     throw invalidRequest(

@@ -20,6 +20,7 @@ import type {
   PayoutObject,
   TransferObject,
 } from "./connect-records.js";
+import type { DisputeObject } from "./dispute-records.js";
 import type {
   ChargeObject,
   CheckoutExtras,
@@ -43,6 +44,7 @@ const TABLE_NAMES = [
   "paymentMethods",
   "charges",
   "refunds",
+  "disputes",
   "subscriptions",
   "invoices",
   "portalSessions",
@@ -83,6 +85,7 @@ const PREFIX_TABLES: Array<[string, TableName]> = [
   ["pm_", "paymentMethods"],
   ["ch_", "charges"],
   ["re_", "refunds"],
+  ["dp_", "disputes"],
   ["sub_", "subscriptions"],
   ["in_", "invoices"],
   ["bps_", "portalSessions"],
@@ -110,6 +113,7 @@ export class StripeStore {
   readonly paymentMethods = new RecordTable<PaymentMethodObject>();
   readonly charges = new RecordTable<ChargeObject>();
   readonly refunds = new RecordTable<RefundObject>();
+  readonly disputes = new RecordTable<DisputeObject>();
   readonly subscriptions = new RecordTable<SubscriptionObject>();
   readonly invoices = new RecordTable<InvoiceObject>();
   readonly portalSessions = new RecordTable<PortalSessionObject>();

@@ -1,6 +1,9 @@
+import type { DisputeReason } from "./dispute-records.js";
+
 /** What charging a test card does (facts §7.1). */
 export type CardBehaviour =
-  | { kind: "succeeds" }
+  /** With `disputeReason`, the successful charge is disputed right after it is paid (0259). */
+  | { kind: "succeeds"; disputeReason?: DisputeReason }
   | { kind: "declined"; declineCode: string; message: string }
   /** Needs 3D Secure on-session; off-session it passes once set up (3155) or always fails (3184). */
   | { kind: "authentication"; offSessionAfterSetup: boolean }
@@ -33,6 +36,12 @@ export const TEST_CARDS: readonly TestCard[] = [
     brand: "mastercard",
     behaviour: { kind: "succeeds" },
     aliases: ["pm_card_mastercard", "tok_mastercard"],
+  },
+  {
+    number: "4000000000000259",
+    brand: "visa",
+    behaviour: { kind: "succeeds", disputeReason: "fraudulent" },
+    aliases: ["pm_card_createDispute", "tok_createDispute"],
   },
   {
     number: "4000000000000002",
