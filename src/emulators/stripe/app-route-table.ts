@@ -18,6 +18,7 @@ import type { StripeApp } from "./stripe-app-types.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
 import { registerSubscriptionRoutes } from "./subscriptions-routes.js";
 import { registerTestClockRoutes } from "./test-clocks-routes.js";
+import { registerTransferReversalRoutes } from "./transfer-reversals.js";
 import { registerWebhookEndpointRoutes } from "./webhook-endpoints-routes.js";
 
 /** Every route group, in one place so the app factory stays small. */
@@ -35,6 +36,7 @@ export function registerAllRoutes(app: StripeApp, runtime: StripeEmulatorRuntime
   registerMeterRoutes(app, runtime);
   registerTestClockRoutes(app, runtime);
   registerConnectRoutes(app, runtime);
+  registerTransferReversalRoutes(app, runtime);
   registerWebhookEndpointRoutes(app, runtime);
   registerEmulatorControlRoutes(app, runtime);
   registerDisputeControlRoutes(app, runtime);

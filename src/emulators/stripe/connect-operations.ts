@@ -9,6 +9,7 @@ import type {
 import { invalidRequest, resourceMissing } from "./stripe-errors.js";
 import type { ChargeObject, Metadata, PaymentIntentObject, RefundObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
+import { reverseTransfer } from "./transfer-reversals.js";
 
 /** Stripe's account links expire about 300 s after creation (facts §6.1). */
 export const ACCOUNT_LINK_LIFETIME_SECONDS = 300;
@@ -47,6 +48,8 @@ export interface AccountInput {
   metadata?: Metadata;
   businessName?: string;
   requestCardPayments: boolean;
+  /** Stripe pays Express accounts out daily unless the platform asks for manual payouts. */
+  payoutInterval?: "manual" | "daily";
 }
 
 /** Creates a connected account that must complete onboarding before charges or payouts are enabled. */
@@ -82,7 +85,7 @@ export function createAccount(runtime: StripeEmulatorRuntime, input: AccountInpu
     metadata: input.metadata ?? {},
     payouts_enabled: false,
     requirements: requirements(ONBOARDING_REQUIREMENTS),
-    settings: { payouts: { schedule: { interval: "manual", delay_days: 2 } } },
+    settings: { payouts: { schedule: { interval: input.payoutInterval ?? "daily", delay_days: 2 } } },
     tos_acceptance: { date: null, ip: null },
   };
   account.external_accounts.url = `/v1/accounts/${account.id}/external_accounts`;
@@ -229,23 +232,7 @@ export function reverseForRefund(
       transfer.amount - transfer.amount_reversed,
       share(transfer.amount, refund.amount, charge.amount),
     );
-    if (amount > 0) {
-      transfer.reversals.data.push({
-        id: runtime.newId("trr_", 24),
-        object: "transfer_reversal",
-        amount,
-        balance_transaction: null,
-        created: runtime.nowSeconds(),
-        currency: transfer.currency,
-        destination_payment_refund: null,
-        metadata: {},
-        source_refund: refund.id,
-        transfer: transfer.id,
-      });
-      transfer.amount_reversed += amount;
-      transfer.reversed = transfer.amount_reversed >= transfer.amount;
-      runtime.emit("transfer.reversed", transfer);
-    }
+    if (amount > 0) reverseTransfer(runtime, transfer, { amount, sourceRefund: refund.id });
   }
   const fee = charge.application_fee ? runtime.store.applicationFees.get(charge.application_fee) : undefined;
   if (options.refundApplicationFee && fee) {
@@ -300,6 +287,11 @@ export function createPayout(
 ): PayoutObject {
   if (!account.payouts_enabled)
     throw invalidRequest("Payouts are not enabled for this account.", "account", "payouts_not_allowed");
+  if (account.settings.payouts.schedule.interval !== "manual")
+    throw invalidRequest(
+      "You cannot create manual payouts on an account with automatic payouts enabled; set settings[payouts][schedule][interval]=manual.",
+      "account",
+    );
   const currency = input.currency.toLowerCase();
   const available = accountBalance(runtime, account.id, currency);
   if (input.amount > available)

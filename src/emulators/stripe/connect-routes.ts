@@ -22,6 +22,13 @@ const createAccountSchema = z.object({
   business_profile: z.object({ name: z.string().optional() }).optional(),
   capabilities: z.object({ transfers: capabilityRequest, card_payments: capabilityRequest }).optional(),
   controller: z.record(z.string(), z.unknown()).optional(),
+  settings: z
+    .object({
+      payouts: z
+        .object({ schedule: z.object({ interval: z.enum(["manual", "daily"]).optional() }).optional() })
+        .optional(),
+    })
+    .optional(),
   expand: expandParam,
 });
 const accountLinkSchema = z.object({
@@ -78,6 +85,7 @@ export function registerConnectRoutes(app: StripeApp, runtime: StripeEmulatorRun
       metadata: mergeMetadata({}, body.metadata),
       businessName: body.business_profile?.name,
       requestCardPayments: body.capabilities?.card_payments?.requested === "true",
+      payoutInterval: body.settings?.payouts?.schedule?.interval,
     });
     return context.json(account);
   });

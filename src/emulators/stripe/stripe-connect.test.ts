@@ -31,12 +31,13 @@ describe("Connect on the Stripe emulator", () => {
     );
   }
 
-  async function onboardedAccount(): Promise<Stripe.Account> {
+  async function onboardedAccount(payouts: "manual" | "daily" = "manual"): Promise<Stripe.Account> {
     const account = await fixture.stripe.accounts.create({
       type: "express",
       country: "US",
       email: "creator@example.com",
       capabilities: { transfers: { requested: true } },
+      settings: { payouts: { schedule: { interval: payouts } } },
     });
     const link = await fixture.stripe.accountLinks.create({
       account: account.id,
@@ -141,13 +142,33 @@ describe("Connect on the Stripe emulator", () => {
     expect((await fixture.stripe.transfers.retrieve(transfer.id)).amount_reversed).toBe(400);
     expect((await fixture.stripe.applicationFees.retrieve(fee.id)).amount_refunded).toBe(60);
 
-    // The account holds 1000 − 150 − 400 + 60 = 510.
+    // A platform takes more back from the account by reversing the transfer directly (a lost dispute).
+    const reversal = await fixture.stripe.transfers.createReversal(
+      transfer.id,
+      { amount: 100, metadata: { billhook_dispute_id: "dp_x" } },
+      { idempotencyKey: "recover-dp_x" },
+    );
+    const again = await fixture.stripe.transfers.createReversal(
+      transfer.id,
+      { amount: 100, metadata: { billhook_dispute_id: "dp_x" } },
+      { idempotencyKey: "recover-dp_x" },
+    );
+    expect(again.id).toBe(reversal.id);
+    expect(reversal).toMatchObject({ object: "transfer_reversal", amount: 100, transfer: transfer.id });
+    await expect(fixture.stripe.transfers.createReversal(transfer.id, { amount: 501 })).rejects.toThrow(
+      /cannot reverse more than the transfer's remaining 500/,
+    );
+    const reversals = await fixture.stripe.transfers.listReversals(transfer.id);
+    // Newest first, as every Stripe list.
+    expect(reversals.data.map((row) => row.amount)).toEqual([100, 400]);
+
+    // The account holds 1000 − 150 − 400 + 60 − 100 = 410.
     const connected = sdkFor(fixture.emulator);
     await expect(
-      connected.payouts.create({ amount: 511, currency: "usd" }, { stripeAccount: account.id }),
+      connected.payouts.create({ amount: 411, currency: "usd" }, { stripeAccount: account.id }),
     ).rejects.toThrow(/insufficient funds/);
     const payout = await connected.payouts.create(
-      { amount: 510, currency: "usd" },
+      { amount: 410, currency: "usd" },
       { stripeAccount: account.id },
     );
     expect(payout.status).toBe("pending");
@@ -162,6 +183,14 @@ describe("Connect on the Stripe emulator", () => {
       `payout.updated:${account.id}`,
       `payout.paid:${account.id}`,
     ]);
+  });
+
+  it("pays Express accounts out automatically unless the platform asks for manual payouts", async () => {
+    const account = await onboardedAccount("daily");
+    expect(account.settings?.payouts?.schedule).toMatchObject({ interval: "daily" });
+    await expect(
+      sdkFor(fixture.emulator).payouts.create({ amount: 1, currency: "usd" }, { stripeAccount: account.id }),
+    ).rejects.toThrow(/automatic payouts enabled/);
   });
 
   it("fails the next payout when the knob is set, and can fail one after it was paid", async () => {

@@ -303,6 +303,9 @@ const refundRoute = createRoute(
     responses: {
       202: jsonResponse(z.object({ requested: z.boolean() }), "Requested at the provider."),
       ...problemResponses,
+      409: problemResponse(
+        "CHARGE_DISPUTED: the charge is disputed and cannot be refunded; nothing changed.",
+      ),
     },
   }),
 );

@@ -1,7 +1,7 @@
 import { BillhookError, type Clock, type Logger, newId, type StoreAccess } from "../../kernel/index.js";
 import type { Ledger } from "../ledger/index.js";
 import type { BillingProvider, ProviderCheckout, SellerEvent } from "../provider/index.js";
-import { sellerMetadata } from "../provider/index.js";
+import { chargeDisputed, sellerMetadata } from "../provider/index.js";
 import type { SettingsStores } from "../settings/index.js";
 import { DisputeRecovery, type RecoveryPass } from "./dispute-recovery.js";
 import { splitCharge } from "./fee-split.js";
@@ -322,7 +322,9 @@ export class Marketplace {
   /** Refunds (part of) a seller's charge at the provider; the ledger reverses it when the event lands. */
   async refundCharge(providerPaymentId: string, amountMinor?: number): Promise<void> {
     const sellerPayments = requireSellerPayments(this.#options.provider);
-    await this.reads.charge(providerPaymentId);
+    const charge = await this.reads.charge(providerPaymentId);
+    // The provider refuses too; saying so here names the dispute instead of a provider failure.
+    if (charge.disputedMinor > 0) throw chargeDisputed(providerPaymentId);
     await sellerPayments.refundSellerCharge({
       providerPaymentId,
       ...(amountMinor !== undefined ? { amountMinor } : {}),

@@ -189,7 +189,10 @@ describeEachDialect("disputes on sellers' charges", (fixture) => {
       fixture.storage().read(async (stores) => (await stores.sellerDisputes.find(`dsp0_${id}`))?.recovery);
     expect(await recovery("dp_a")).toBeNull();
     expect(await recovery("dp_c")).toBeNull();
-    expect(await recovery("dp_d")).toMatchObject({ status: "due", amountMinor: charges.pi_d!.sellerNetMinor });
+    expect(await recovery("dp_d")).toMatchObject({
+      status: "due",
+      amountMinor: charges.pi_d!.sellerNetMinor,
+    });
     // pi_b: the refund took the seller's share of 500 back at the provider already; the dispute the rest.
     const refundedShare = Math.round((charges.pi_b!.sellerNetMinor * 500) / 2500);
     expect(await recovery("dp_b")).toMatchObject({

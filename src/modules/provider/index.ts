@@ -2,6 +2,7 @@ export type * from "./billing-provider.js";
 export { scheduleFee } from "./fee-schedule.js";
 export {
   callProvider,
+  chargeDisputed,
   ProviderEmailTakenError,
   ProviderUnavailableError,
   WebhookSignatureError,

@@ -41,3 +41,12 @@ export async function callProvider<T>(provider: string, work: () => Promise<T>):
     throw new ProviderUnavailableError(provider, error);
   }
 }
+
+/** A disputed charge cannot be refunded: the bank decides where its money goes. */
+export function chargeDisputed(providerPaymentId: string): BillhookError {
+  return new BillhookError(
+    "CHARGE_DISPUTED",
+    `Charge ${providerPaymentId} is disputed; it cannot be refunded while the dispute holds its funds.`,
+    { paymentId: providerPaymentId },
+  );
+}

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import {
   callProvider,
+  chargeDisputed,
   type ProviderCheckout,
   type ProviderCustomer,
   type ProviderSellerAccount,
@@ -199,7 +200,7 @@ export class StripeSellerPayments implements SellerPayments {
 
   async refundSellerCharge(input: { providerPaymentId: string; amountMinor?: number }): Promise<void> {
     await this.#call(() =>
-      this.#stripe.refunds.create({
+      this.#refund({
         payment_intent: input.providerPaymentId,
         ...(input.amountMinor !== undefined ? { amount: input.amountMinor } : {}),
         reverse_transfer: true,
@@ -237,6 +238,17 @@ export class StripeSellerPayments implements SellerPayments {
     if (!charge || typeof charge === "string")
       throw new Error(`PaymentIntent ${paymentIntentId} has no charge.`);
     return charge;
+  }
+
+  async #refund(params: Stripe.RefundCreateParams): Promise<Stripe.Refund> {
+    try {
+      return await this.#stripe.refunds.create(params);
+    } catch (error) {
+      // A dispute Billhook has not heard of yet: the refusal is the dispute, not an outage.
+      if ((error as { code?: string }).code === "charge_disputed")
+        throw chargeDisputed(params.payment_intent ?? params.charge ?? "");
+      throw error;
+    }
   }
 
   processingFeeMinor(amountMinor: number, _currency: string): number {
