@@ -175,4 +175,22 @@ describeEachDialect("customer tokens", (fixture) => {
     const other = await preflight("https://evil.example.com");
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("allows a configured origin on the request itself, and says Vary: Origin with or without one", async () => {
+    const { token } = await mint("alice");
+    const get = (headers: Record<string, string>) =>
+      service.app.request("/v1/customers/alice/credits", {
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      });
+    const browser = await get({ origin });
+    expect(browser.status).toBe(200);
+    expect(browser.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(browser.headers.get("vary")).toContain("Origin");
+    const server = await get({});
+    expect(server.status).toBe(200);
+    expect(server.headers.get("access-control-allow-origin")).toBeNull();
+    expect(server.headers.get("vary")).toBe("Origin");
+    const stranger = await get({ origin: "https://evil.example.com" });
+    expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+  });
 });
