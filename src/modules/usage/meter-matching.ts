@@ -13,10 +13,7 @@ export function meterValuesOf(meters: readonly Meter[], event: UsageEventRecord)
   const values: MeterValueRecord[] = [];
   for (const meter of meters) {
     if (meter.event !== event.eventName) continue;
-    const matches = Object.entries(meter.filter).every(
-      ([key, expected]) => event.properties[key] === expected,
-    );
-    if (!matches) continue;
+    if (!filterMatches(meter.filter, event.properties)) continue;
     const raw = meter.property === null ? null : propertyOf(event, meter.property);
     const number = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : Number.NaN;
     // `sum` and `max` ignore events without a numeric property rather than counting them as zero.
@@ -32,6 +29,12 @@ export function meterValuesOf(meters: readonly Meter[], event: UsageEventRecord)
     });
   }
   return values;
+}
+
+/** Every filter property present with the same value (a plain loop: this runs per event and meter). */
+function filterMatches(filter: Meter["filter"], properties: UsageEventRecord["properties"]): boolean {
+  for (const key of Object.keys(filter)) if (properties[key] !== filter[key]) return false;
+  return true;
 }
 
 function propertyOf(event: UsageEventRecord, property: string): unknown {

@@ -25,37 +25,53 @@ export function checkEvent(
   nowMs: number,
   timestampSkewMsMax: number,
 ): FieldIssue[] {
-  const at = (field: string, message: string) => ({ path: `events.${index}.${field}`, message });
+  // Runs once per ingested event: no closures or entry arrays, and issues only built when found.
   const issues: FieldIssue[] = [];
-  const text = (field: "customerId" | "event" | "idempotencyKey", lengthMax: number) => {
-    const value = event[field];
-    if (typeof value !== "string" || value.length < 1 || value.length > lengthMax)
-      issues.push(at(field, `must be 1 to ${lengthMax} characters`));
-  };
-  text("customerId", usageLimits.customerIdLengthMax);
-  text("event", usageLimits.eventNameLengthMax);
-  text("idempotencyKey", usageLimits.idempotencyKeyLengthMax);
+  if (!textWithin(event.customerId, usageLimits.customerIdLengthMax))
+    issues.push(issueAt(index, "customerId", `must be 1 to ${usageLimits.customerIdLengthMax} characters`));
+  if (!textWithin(event.event, usageLimits.eventNameLengthMax))
+    issues.push(issueAt(index, "event", `must be 1 to ${usageLimits.eventNameLengthMax} characters`));
+  if (!textWithin(event.idempotencyKey, usageLimits.idempotencyKeyLengthMax))
+    issues.push(
+      issueAt(index, "idempotencyKey", `must be 1 to ${usageLimits.idempotencyKeyLengthMax} characters`),
+    );
   if (
     event.value !== undefined &&
     !(Number.isFinite(event.value) && Math.abs(event.value) <= usageLimits.valueAbsMax)
   )
-    issues.push(at("value", `must be a finite number within ±${usageLimits.valueAbsMax}`));
+    issues.push(issueAt(index, "value", `must be a finite number within ±${usageLimits.valueAbsMax}`));
   if (event.timestamp !== undefined) {
     const timestampMs = Date.parse(event.timestamp);
-    if (Number.isNaN(timestampMs)) issues.push(at("timestamp", "must be an ISO 8601 date-time"));
+    if (Number.isNaN(timestampMs)) issues.push(issueAt(index, "timestamp", "must be an ISO 8601 date-time"));
     else if (timestampMs > nowMs + timestampSkewMsMax)
-      issues.push(at("timestamp", `must not be more than ${timestampSkewMsMax / 1000} s in the future`));
+      issues.push(
+        issueAt(index, "timestamp", `must not be more than ${timestampSkewMsMax / 1000} s in the future`),
+      );
   }
-  const entries = Object.entries(event.properties ?? {});
-  if (entries.length > usageLimits.propertiesMax)
-    issues.push(at("properties", `must have at most ${usageLimits.propertiesMax} keys`));
-  for (const [key, value] of entries) {
+  const properties = event.properties ?? {};
+  const keys = Object.keys(properties);
+  if (keys.length > usageLimits.propertiesMax)
+    issues.push(issueAt(index, "properties", `must have at most ${usageLimits.propertiesMax} keys`));
+  for (const key of keys) {
     if (key.length > usageLimits.propertyKeyLengthMax)
-      issues.push(at(`properties.${key}`, "key is too long"));
+      issues.push(issueAt(index, `properties.${key}`, "key is too long"));
+    const value = (properties as Record<string, unknown>)[key];
     if (typeof value === "string" && value.length > usageLimits.propertyValueLengthMax)
       issues.push(
-        at(`properties.${key}`, `must be at most ${usageLimits.propertyValueLengthMax} characters`),
+        issueAt(
+          index,
+          `properties.${key}`,
+          `must be at most ${usageLimits.propertyValueLengthMax} characters`,
+        ),
       );
   }
   return issues;
+}
+
+function textWithin(value: unknown, lengthMax: number): boolean {
+  return typeof value === "string" && value.length >= 1 && value.length <= lengthMax;
+}
+
+function issueAt(index: number, field: string, message: string): FieldIssue {
+  return { path: `events.${index}.${field}`, message };
 }

@@ -1,5 +1,11 @@
 import type { UsageSettings } from "../../config/index.js";
-import { BillhookError, type Clock, type StoreAccess, ValidationError } from "../../kernel/index.js";
+import {
+  BillhookError,
+  type Clock,
+  type FieldIssue,
+  type StoreAccess,
+  ValidationError,
+} from "../../kernel/index.js";
 import type { BillingStore } from "../billing/index.js";
 import type { Catalog, Meter, UsageLimit } from "../catalog/index.js";
 import type { DomainEventStores } from "../domain-events/index.js";
@@ -14,6 +20,7 @@ import type {
   IngestResult,
   MeterQuota,
   MeterStatus,
+  MeterValueRecord,
   UsageEventInput,
   UsageEventRecord,
   UsageHealth,
@@ -86,20 +93,19 @@ export class Usage {
       throw new ValidationError("The usage batch is invalid.", [
         { path: "events", message: `must hold 1 to ${usageLimits.batchEventsMax} events` },
       ]);
-    const issues = events.flatMap((event, index) =>
-      checkEvent(event, index, nowMs, this.#settings.timestampSkewMsMax),
-    );
+    let issues: FieldIssue[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const found = checkEvent(events[index]!, index, nowMs, this.#settings.timestampSkewMsMax);
+      if (found.length > 0) issues = issues.concat(found);
+    }
     if (issues.length > 0) throw new ValidationError("The usage batch is invalid.", issues);
     const unique = new Map<string, UsageEventRecord>();
     for (const event of events) {
-      const record = toRecord(event, nowMs);
-      const key = `${record.customerId}\u0000${record.idempotencyKey}`;
-      if (!unique.has(key)) unique.set(key, record);
+      const key = `${event.customerId}\u0000${event.idempotencyKey}`;
+      if (!unique.has(key)) unique.set(key, toRecord(event, nowMs));
     }
     // Key order: two batches sharing keys lock them in the same order on PostgreSQL, so never deadlock.
-    const records = [...unique.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, record]) => record);
+    const records = [...unique.values()].sort(byKey);
     const thresholdEvents = this.#limitedMeters.size > 0 && (await this.#thresholdEventsWanted());
     const inserted = await this.#access.transaction(async (stores) => {
       const keys = await stores.usage.insertEvents(records);
@@ -107,11 +113,17 @@ export class Usage {
         keys === "all"
           ? records
           : records.filter((record) => keys.has(`${record.customerId}\u0000${record.idempotencyKey}`));
-      const values = fresh.flatMap((record) => meterValuesOf(this.#catalog.meters, record));
-      await stores.usage.insertMeterValues(values);
-      if (thresholdEvents) await this.#recordThresholds(stores, values, nowMs);
       // Record first, send later: the outbox row commits (or not) with its event.
       if (this.#queueSync) await stores.usage.queueSync(fresh, nowMs);
+      // Totals last: concurrent batches for the same customers update the same total rows, and on
+      // PostgreSQL each holds those row locks until it commits, so they are taken as late as possible.
+      const values: MeterValueRecord[] = [];
+      for (const record of fresh) {
+        const contributions = meterValuesOf(this.#catalog.meters, record);
+        for (const value of contributions) values.push(value);
+      }
+      await stores.usage.insertMeterValues(values);
+      if (thresholdEvents) await this.#recordThresholds(stores, values, nowMs);
       return fresh.length;
     });
     return { inserted, duplicates: events.length - inserted };
@@ -250,6 +262,12 @@ export class Usage {
       throw new BillhookError("UNKNOWN_METER", `The catalog declares no meter "${key}".`, { meter: key });
     return meter;
   }
+}
+
+/** By customer, then idempotency key: one total order every batch follows. */
+function byKey(a: UsageEventRecord, b: UsageEventRecord): number {
+  if (a.customerId !== b.customerId) return a.customerId < b.customerId ? -1 : 1;
+  return a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0;
 }
 
 function toRecord(event: UsageEventInput, nowMs: number): UsageEventRecord {

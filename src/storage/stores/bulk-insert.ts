@@ -22,53 +22,35 @@ const sqlCache = new Map<string, string>();
  * A multi-row INSERT built as SQL text once per shape and row count, then run as a compiled query:
  * the hot ingest path skips Kysely's per-call query building, and SQLite's prepared-statement cache
  * (keyed by SQL text) hits every time. PostgreSQL gets one `unnest` per column, so its text never
- * depends on the row count. `columnValues[c][r]` is column c of row r; every column has `rowCount` values.
+ * depends on the row count. `rowValues` holds the rows one after the other (`rowCount` × columns
+ * values, in the shape's column order): what SQLite binds as is; PostgreSQL gets one array per column.
  */
-export async function bulkInsert<Row>(
+export async function bulkInsertRows<Row>(
   db: Pick<Kysely<Schema>, "executeQuery">,
   dialect: DialectName,
   shape: BulkInsertShape,
-  columnValues: unknown[][],
-  rowCount: number,
-): Promise<Row[]> {
-  if (rowCount === 0) return [];
-  return (await run<Row>(db, dialect, shape, columnValues, rowCount)).rows;
-}
-
-/** `bulkInsert` for statements without RETURNING: how many rows it inserted (or updated). */
-export async function bulkInsertCount(
-  db: Pick<Kysely<Schema>, "executeQuery">,
-  dialect: DialectName,
-  shape: BulkInsertShape,
-  columnValues: unknown[][],
-  rowCount: number,
-): Promise<number> {
-  if (rowCount === 0) return 0;
-  return Number((await run(db, dialect, shape, columnValues, rowCount)).numAffectedRows ?? 0);
-}
-
-async function run<Row>(
-  db: Pick<Kysely<Schema>, "executeQuery">,
-  dialect: DialectName,
-  shape: BulkInsertShape,
-  columnValues: unknown[][],
+  rowValues: unknown[],
   rowCount: number,
 ): Promise<QueryResult<Row>> {
+  if (rowCount === 0) return { rows: [] };
   if (rowCount > bulkRowsPerStatementMax) throw new RangeError("bulkInsert: too many rows for one statement");
+  const columnCount = shape.columns.length;
+  if (rowValues.length !== rowCount * columnCount)
+    throw new RangeError("bulkInsert: the values do not make whole rows");
   const key = `${dialect}\u0000${shape.table}\u0000${shape.suffix}\u0000${dialect === "sqlite" ? rowCount : 0}`;
   let text = sqlCache.get(key);
   if (text === undefined) {
     text = insertText(dialect, shape, rowCount);
     sqlCache.set(key, text);
   }
-  let parameters: unknown[];
-  if (dialect === "postgres") parameters = columnValues;
-  else {
-    const columnCount = columnValues.length;
-    parameters = new Array(rowCount * columnCount);
-    let index = 0;
-    for (let row = 0; row < rowCount; row++)
-      for (let column = 0; column < columnCount; column++) parameters[index++] = columnValues[column]![row];
+  let parameters = rowValues;
+  if (dialect === "postgres") {
+    parameters = new Array(columnCount);
+    for (let column = 0; column < columnCount; column++) {
+      const values = new Array(rowCount);
+      for (let row = 0, at = column; row < rowCount; row++, at += columnCount) values[row] = rowValues[at];
+      parameters[column] = values;
+    }
   }
   return db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
 }

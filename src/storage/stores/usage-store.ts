@@ -3,7 +3,7 @@ import type { Meter } from "../../modules/catalog/index.js";
 import type { MeterValueRecord, UsageEventRecord, UsageStore } from "../../modules/usage/index.js";
 import type { DialectName } from "../dialect.js";
 import type { Schema } from "../schema.js";
-import { type BulkInsertShape, bulkInsert, bulkInsertCount, bulkRowsPerStatementMax } from "./bulk-insert.js";
+import { type BulkInsertShape, bulkInsertRows, bulkRowsPerStatementMax } from "./bulk-insert.js";
 
 const eventsShape: BulkInsertShape = {
   table: "usage_events",
@@ -85,19 +85,29 @@ interface MeterTotal {
 /**
  * The batch's non-unique values folded per (customer, meter, timestamp), in key order: one statement
  * must not touch a key twice (PostgreSQL refuses), and concurrent batches lock keys in the same order.
+ * Nested maps rather than a joined string key: this runs once per ingested value.
  */
 function totalsOf(values: MeterValueRecord[]): MeterTotal[] {
-  const byKey = new Map<string, MeterTotal>();
+  const byCustomer = new Map<string, Map<string, Map<number, MeterTotal>>>();
   for (const value of values) {
     if (value.uniqueValue !== null) continue;
-    const key = `${value.customerId}\u0000${value.meter}\u0000${value.timestampMs}`;
-    const total = byKey.get(key);
+    let byMeter = byCustomer.get(value.customerId);
+    if (!byMeter) {
+      byMeter = new Map();
+      byCustomer.set(value.customerId, byMeter);
+    }
+    let byTimestamp = byMeter.get(value.meter);
+    if (!byTimestamp) {
+      byTimestamp = new Map();
+      byMeter.set(value.meter, byTimestamp);
+    }
+    const total = byTimestamp.get(value.timestampMs);
     if (total) {
       total.count += 1;
       total.sum += value.value;
       if (value.value > total.max) total.max = value.value;
     } else
-      byKey.set(key, {
+      byTimestamp.set(value.timestampMs, {
         customerId: value.customerId,
         meter: value.meter,
         timestampMs: value.timestampMs,
@@ -106,7 +116,20 @@ function totalsOf(values: MeterValueRecord[]): MeterTotal[] {
         max: value.value,
       });
   }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, total]) => total);
+  const totals: MeterTotal[] = [];
+  for (const customerId of [...byCustomer.keys()].sort(compareText)) {
+    const byMeter = byCustomer.get(customerId)!;
+    for (const meter of [...byMeter.keys()].sort(compareText)) {
+      const byTimestamp = byMeter.get(meter)!;
+      for (const timestampMs of [...byTimestamp.keys()].sort((a, b) => a - b))
+        totals.push(byTimestamp.get(timestampMs)!);
+    }
+  }
+  return totals;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export class KyselyUsageStore implements UsageStore {
@@ -121,23 +144,29 @@ export class KyselyUsageStore implements UsageStore {
   async insertEvents(events: UsageEventRecord[]): Promise<Set<string> | "all"> {
     const inserted = new Set<string>();
     let all = true;
+    const columnCount = eventsShape.columns.length;
     for (let start = 0; start < events.length; start += bulkRowsPerStatementMax) {
-      const chunk = events.slice(start, start + bulkRowsPerStatementMax);
-      const columns = [
-        chunk.map((event) => event.customerId),
-        chunk.map((event) => event.idempotencyKey),
-        chunk.map((event) => event.eventName),
-        chunk.map((event) => event.value),
-        chunk.map((event) => JSON.stringify(event.properties)),
-        chunk.map((event) => event.timestampMs),
-        chunk.map((event) => event.receivedAtMs),
-      ];
+      const end = Math.min(events.length, start + bulkRowsPerStatementMax);
+      const rowCount = end - start;
+      const rowValues = new Array<unknown>(rowCount * columnCount);
+      for (let index = start, at = 0; index < end; index++) {
+        const event = events[index]!;
+        rowValues[at++] = event.customerId;
+        rowValues[at++] = event.idempotencyKey;
+        rowValues[at++] = event.eventName;
+        rowValues[at++] = event.value;
+        rowValues[at++] = JSON.stringify(event.properties);
+        rowValues[at++] = event.timestampMs;
+        rowValues[at++] = event.receivedAtMs;
+      }
       const rows =
         this.#dialect === "sqlite"
-          ? await this.#insertEventsSqlite(columns, chunk.length)
-          : await bulkInsert<EventKeyRow>(this.#db, this.#dialect, eventsShape, columns, chunk.length);
+          ? await this.#insertEventsSqlite(rowValues, rowCount)
+          : (await bulkInsertRows<EventKeyRow>(this.#db, this.#dialect, eventsShape, rowValues, rowCount))
+              .rows;
       if (rows === "all") {
-        for (const event of chunk) inserted.add(`${event.customerId}\u0000${event.idempotencyKey}`);
+        for (let index = start; index < end; index++)
+          inserted.add(`${events[index]!.customerId}\u0000${events[index]!.idempotencyKey}`);
         continue;
       }
       all = false;
@@ -148,22 +177,25 @@ export class KyselyUsageStore implements UsageStore {
 
   /**
    * Without RETURNING, which costs a result row per event although almost every batch is all new.
-   * Only when some keys were already stored are the new rows read back: those above the largest rowid
-   * seen before the insert. Exact because the caller's write transaction (BEGIN IMMEDIATE) holds
-   * SQLite's one write lock, and usage events are never deleted, so new rowids only grow.
+   * Only when some keys were already stored are the new rows read back, by rowid: SQLite gives each
+   * row a statement inserts the largest rowid so far plus one, so the n rows it inserted hold the n
+   * rowids ending at its last insert rowid. Exact because the caller's write transaction (BEGIN
+   * IMMEDIATE) holds SQLite's one write lock, and nothing else runs between the insert and the read.
    */
-  async #insertEventsSqlite(columns: unknown[][], rowCount: number): Promise<EventKeyRow[] | "all"> {
-    const before = await this.#db.executeQuery<{ id: number }>(
-      CompiledQuery.raw("select coalesce(max(rowid), 0) as id from usage_events"),
-    );
-    const rowidBefore = before.rows[0]?.id ?? 0;
-    const changes = await bulkInsertCount(this.#db, "sqlite", eventsInsertShape, columns, rowCount);
+  async #insertEventsSqlite(rowValues: unknown[], rowCount: number): Promise<EventKeyRow[] | "all"> {
+    const result = await bulkInsertRows(this.#db, "sqlite", eventsInsertShape, rowValues, rowCount);
+    const changes = Number(result.numAffectedRows ?? 0);
     if (changes === rowCount) return "all";
+    if (changes === 0) return [];
+    const lastRowid = Number(result.insertId);
     const fresh = await this.#db.executeQuery<EventKeyRow>(
-      CompiledQuery.raw("select customer_id, idempotency_key from usage_events where rowid > ?", [
-        rowidBefore,
-      ]),
+      CompiledQuery.raw(
+        "select customer_id, idempotency_key from usage_events where rowid > ? and rowid <= ?",
+        [lastRowid - changes, lastRowid],
+      ),
     );
+    if (fresh.rows.length !== changes)
+      throw new Error("usage_events: the rows just inserted do not hold consecutive rowids");
     return fresh.rows;
   }
 
@@ -174,51 +206,50 @@ export class KyselyUsageStore implements UsageStore {
    */
   async insertMeterValues(values: MeterValueRecord[]): Promise<void> {
     const distinct = values.filter((value) => value.uniqueValue !== null);
-    await this.#insertInChunks(meterValuesShape, distinct, [
-      (value) => value.customerId,
-      (value) => value.meter,
-      (value) => value.idempotencyKey,
-      (value) => value.timestampMs,
-      (value) => value.value,
-      (value) => value.uniqueValue,
-    ]);
+    await this.#insertInChunks(meterValuesShape, distinct, (value, row, at) => {
+      row[at] = value.customerId;
+      row[at + 1] = value.meter;
+      row[at + 2] = value.idempotencyKey;
+      row[at + 3] = value.timestampMs;
+      row[at + 4] = value.value;
+      row[at + 5] = value.uniqueValue;
+    });
     const shape = this.#dialect === "postgres" ? postgresTotalsShape : sqliteTotalsShape;
-    await this.#insertInChunks(shape, totalsOf(values), [
-      (total) => total.customerId,
-      (total) => total.meter,
-      (total) => total.timestampMs,
-      (total) => total.count,
-      (total) => total.sum,
-      (total) => total.max,
-    ]);
+    await this.#insertInChunks(shape, totalsOf(values), (total, row, at) => {
+      row[at] = total.customerId;
+      row[at + 1] = total.meter;
+      row[at + 2] = total.timestampMs;
+      row[at + 3] = total.count;
+      row[at + 4] = total.sum;
+      row[at + 5] = total.max;
+    });
   }
 
   async queueSync(
     events: ReadonlyArray<Pick<UsageEventRecord, "customerId" | "idempotencyKey">>,
     nowMs: number,
   ): Promise<void> {
-    await this.#insertInChunks(
-      outboxShape,
-      [...events],
-      [(event) => event.customerId, (event) => event.idempotencyKey, () => nowMs, () => nowMs],
-    );
+    await this.#insertInChunks(outboxShape, events, (event, row, at) => {
+      row[at] = event.customerId;
+      row[at + 1] = event.idempotencyKey;
+      row[at + 2] = nowMs;
+      row[at + 3] = nowMs;
+    });
   }
 
-  /** One multi-row INSERT per chunk, each column read from the items by its getter. */
+  /** One multi-row INSERT per chunk; `write` puts an item's values in `row` from `at`, in column order. */
   async #insertInChunks<T>(
     shape: BulkInsertShape,
-    items: T[],
-    columns: Array<(item: T) => unknown>,
+    items: ReadonlyArray<T>,
+    write: (item: T, row: unknown[], at: number) => void,
   ): Promise<void> {
+    const columnCount = shape.columns.length;
     for (let start = 0; start < items.length; start += bulkRowsPerStatementMax) {
-      const chunk = items.slice(start, start + bulkRowsPerStatementMax);
-      await bulkInsert(
-        this.#db,
-        this.#dialect,
-        shape,
-        columns.map((column) => chunk.map(column)),
-        chunk.length,
-      );
+      const end = Math.min(items.length, start + bulkRowsPerStatementMax);
+      const rowValues = new Array<unknown>((end - start) * columnCount);
+      for (let index = start, at = 0; index < end; index++, at += columnCount)
+        write(items[index]!, rowValues, at);
+      await bulkInsertRows(this.#db, this.#dialect, shape, rowValues, end - start);
     }
   }
 
