@@ -7,6 +7,7 @@ import {
   saveScreenshot,
   seriousAccessibilityViolations,
 } from "../../src/testing/browser.js";
+import { completeEmulatorOnboarding } from "../../src/testing/marketplace-fixtures.js";
 import { type StripeDriver, startStripeDriver } from "../../src/testing/provider-drivers.js";
 import { type ProviderHarness, startProviderHarness } from "../../src/testing/provider-harness.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
@@ -94,12 +95,7 @@ describeWithBrowser("<SellerPayouts> in a real browser, over Stripe Connect (emu
     }
 
     async function onboard(url: string): Promise<void> {
-      const submitted = await fetch(url, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ first_name: "Ada", last_name: "Creator", tos: "accepted" }).toString(),
-      });
+      const submitted = await completeEmulatorOnboarding(url);
       expect(submitted.status).toBe(303);
       await harness.settle();
     }

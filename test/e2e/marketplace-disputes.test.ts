@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { completeEmulatorOnboarding } from "../../src/testing/marketplace-fixtures.js";
 import { type StripeDriver, startStripeDriver } from "../../src/testing/provider-drivers.js";
 import { type ProviderHarness, startProviderHarness } from "../../src/testing/provider-harness.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
@@ -54,12 +55,7 @@ describeEachDialect("disputes on a creator marketplace through the Stripe emulat
       seller: { id: string };
       onboardingUrl: string;
     };
-    const submitted = await fetch(onboardingUrl, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ first_name: "Ada", last_name: "Creator", tos: "accepted" }).toString(),
-    });
+    const submitted = await completeEmulatorOnboarding(onboardingUrl);
     expect(submitted.status).toBe(303);
     await harness.settle();
     return seller.id;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { completeEmulatorOnboarding } from "../../src/testing/marketplace-fixtures.js";
 import { type StripeDriver, startStripeDriver } from "../../src/testing/provider-drivers.js";
 import { type ProviderHarness, startProviderHarness } from "../../src/testing/provider-harness.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
@@ -66,12 +67,7 @@ describeEachDialect("creator marketplace on Stripe Connect (issue #8)", (fixture
   async function onboard(url: string): Promise<void> {
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    const submitted = await fetch(url, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ first_name: "Ada", last_name: "Creator", tos: "accepted" }).toString(),
-    });
+    const submitted = await completeEmulatorOnboarding(url);
     expect(submitted.status).toBe(303);
     await harness.settle();
   }

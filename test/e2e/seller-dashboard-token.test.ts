@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from "vitest";
 import { sellerMetadata } from "../../src/modules/provider/index.js";
+import { sellerRecord } from "../../src/testing/marketplace-fixtures.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
 import { authorized, createTestService, type TestService } from "../../src/testing/test-engine.js";
 
@@ -18,20 +19,13 @@ describeEachDialect("seller dashboard with a customer token", (fixture) => {
     service = await createTestService(fixture.storage());
     for (const [index, seller] of Object.values(sellers).entries()) {
       await fixture.storage().transaction((stores) =>
-        stores.marketplace.insertSeller({
-          ...seller,
-          handle: seller.externalId.replace("_", "-"),
-          email: `${seller.externalId}@example.com`,
-          country: "US",
-          provider: "stripe",
-          providerAccountId: `acct_token_${index}`,
-          detailsSubmitted: true,
-          chargesEnabled: true,
-          payoutsEnabled: true,
-          requirementsDue: [],
-          providerModifiedAtMs: 0,
-          createdAtMs: 0,
-        }),
+        stores.marketplace.insertSeller(
+          sellerRecord(`token_${index}`, {
+            ...seller,
+            handle: seller.externalId.replace("_", "-"),
+            email: `${seller.externalId}@example.com`,
+          }),
+        ),
       );
     }
     // One tip to each seller, booked as the provider's webhook would.

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
+import { sellerRecord } from "../../testing/marketplace-fixtures.js";
 import { describeEachDialect } from "../../testing/storage-matrix.js";
 import { createTestService, type TestService } from "../../testing/test-engine.js";
 import type { DomainEventRecord } from "../domain-events/index.js";
@@ -172,21 +173,14 @@ describeEachDialect("marketplace events in any order", (fixture) => {
     const sellerId = `sel_${run}`;
     const accountId = `acct_${run}`;
     await fixture.storage().transaction((stores) =>
-      stores.marketplace.insertSeller({
-        id: sellerId,
-        externalId: `creator_${run}`,
-        handle: `creator-${run}`,
-        email: "creator@example.com",
-        country: "US",
-        provider: "stripe",
-        providerAccountId: accountId,
-        detailsSubmitted: false,
-        chargesEnabled: false,
-        payoutsEnabled: false,
-        requirementsDue: ["external_account"],
-        providerModifiedAtMs: 0,
-        createdAtMs: 0,
-      }),
+      stores.marketplace.insertSeller(
+        sellerRecord(run, {
+          detailsSubmitted: false,
+          chargesEnabled: false,
+          payoutsEnabled: false,
+          requirementsDue: ["external_account"],
+        }),
+      ),
     );
     for (const event of order(story(run, sellerId, accountId))) {
       await fixture.storage().transaction((stores) => service.billhook.marketplace.apply(stores, event));
@@ -295,21 +289,14 @@ describeEachDialect("marketplace events in any order", (fixture) => {
     const run = `rollback${runs++}`;
     const sellerId = `sel_${run}`;
     await fixture.storage().transaction((stores) =>
-      stores.marketplace.insertSeller({
-        id: sellerId,
-        externalId: `creator_${run}`,
-        handle: `creator-${run}`,
-        email: "creator@example.com",
-        country: "US",
-        provider: "stripe",
-        providerAccountId: `acct_${run}`,
-        detailsSubmitted: false,
-        chargesEnabled: false,
-        payoutsEnabled: false,
-        requirementsDue: [],
-        providerModifiedAtMs: 0,
-        createdAtMs: 0,
-      }),
+      stores.marketplace.insertSeller(
+        sellerRecord(run, {
+          detailsSubmitted: false,
+          chargesEnabled: false,
+          payoutsEnabled: false,
+          requirementsDue: [],
+        }),
+      ),
     );
     const charge = story(run, sellerId, `acct_${run}`)[1]!;
     await expect(

@@ -1,4 +1,4 @@
-import type { ProviderDisputeStatus, ProviderPayoutStatus, SubscriptionStatus } from "../provider/index.js";
+import type { ProviderPayoutStatus, ProviderSellerDispute, SubscriptionStatus } from "../provider/index.js";
 
 /**
  * Marketplace settings as the module reads them, at each use: `platformFeeBps` when a checkout is
@@ -86,13 +86,7 @@ export interface DisputeRecovery {
 }
 
 /** A dispute on a seller's charge, as last reported, and what it holds back in the ledger. */
-export interface DisputeRecord {
-  providerDisputeId: string;
-  providerPaymentId: string;
-  amountMinor: number;
-  currency: string;
-  status: ProviderDisputeStatus;
-  reason: string | null;
+export interface DisputeRecord extends Omit<ProviderSellerDispute, "modifiedAt"> {
   /** The amount this dispute currently reverses from the charge (zero before its charge is known). */
   heldMinor: number;
   /** Lost: the seller's share is to be taken back at the provider (`due`) or was (`done`). */

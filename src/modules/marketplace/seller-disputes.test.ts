@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
+import { sellerRecord } from "../../testing/marketplace-fixtures.js";
 import { describeEachDialect } from "../../testing/storage-matrix.js";
 import { createTestService, type TestService } from "../../testing/test-engine.js";
 import type { DomainEventRecord } from "../domain-events/index.js";
@@ -98,23 +99,7 @@ describeEachDialect("disputes on sellers' charges", (fixture) => {
 
   async function newSeller(run: string): Promise<string> {
     const sellerId = `sel_${run}`;
-    await fixture.storage().transaction((stores) =>
-      stores.marketplace.insertSeller({
-        id: sellerId,
-        externalId: `creator_${run}`,
-        handle: `creator-${run}`,
-        email: "creator@example.com",
-        country: "US",
-        provider: "stripe",
-        providerAccountId: `acct_${run}`,
-        detailsSubmitted: true,
-        chargesEnabled: true,
-        payoutsEnabled: true,
-        requirementsDue: [],
-        providerModifiedAtMs: 0,
-        createdAtMs: 0,
-      }),
-    );
+    await fixture.storage().transaction((stores) => stores.marketplace.insertSeller(sellerRecord(run)));
     return sellerId;
   }
 
