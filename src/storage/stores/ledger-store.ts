@@ -32,8 +32,9 @@ export class AccountCache {
     this.#sizeMax = sizeMax;
   }
 
-  get(key: AccountKey): Account | undefined {
-    return this.#accounts.get(accountKeyString(key));
+  /** By `accountKeyString` of its key. */
+  get(keyString: string): Account | undefined {
+    return this.#accounts.get(keyString);
   }
 
   remember(account: Account): void {
@@ -242,23 +243,23 @@ export class KyselyLedgerStore implements LedgerStore {
   }
 
   async ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]> {
-    const known = new Map<string, Account>();
-    for (const key of keys) {
-      const cached = this.#accountCache.get(key);
-      if (cached) known.set(accountKeyString(key), cached);
+    const keyStrings = keys.map(accountKeyString);
+    const found: Array<Account | undefined> = keyStrings.map((keyString) =>
+      this.#accountCache.get(keyString),
+    );
+    if (found.every((account) => account !== undefined)) return found as Account[];
+    const missing = new Map<string, AccountKey>();
+    keyStrings.forEach((keyString, index) => {
+      if (!found[index]) missing.set(keyString, keys[index]!);
+    });
+    const created = new Map<string, Account>();
+    const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, key]) => key);
+    for (const account of await this.#createOrRead(sorted, createdAtMs)) {
+      created.set(accountKeyString(account), account);
     }
-    const missing = [...new Map(keys.map((key) => [accountKeyString(key), key])).entries()]
-      .filter(([keyString]) => !known.has(keyString))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, key]) => key);
-    if (missing.length > 0) {
-      for (const account of await this.#createOrRead(missing, createdAtMs)) {
-        known.set(accountKeyString(account), account);
-      }
-    }
-    return keys.map((key) => {
-      const account = known.get(accountKeyString(key));
-      if (!account) throw new Error(`ledger account ${accountKeyString(key)} was not created`);
+    return keyStrings.map((keyString, index) => {
+      const account = found[index] ?? created.get(keyString);
+      if (!account) throw new Error(`ledger account ${keyString} was not created`);
       return account;
     });
   }
