@@ -55,8 +55,8 @@ export class Ledger {
    * it left, or invalid) with nothing of it written. An id already posted, or repeated in the batch,
    * is left alone (`undefined`): the caller posts it on its own afterwards, which replays it.
    *
-   * Balances with a floor are read under lock first, so the decisions are made on the balances the
-   * postings will apply to; the applied result is checked against them before anything is returned.
+   * The balances are read under lock first, so the decisions are made on the balances the postings
+   * will apply to; the applied result is checked against them before anything is returned.
    */
   async postManyWithin(
     stores: LedgerStores,
@@ -97,7 +97,9 @@ export class Ledger {
         if (entry.balanceFloorMinor !== undefined) floored.add(ids[index]!);
       });
     }
-    const lockedBalances = await stores.ledger.lockBalances([...floored]);
+    // Every balance the batch will change, locked at once in account id order: the order a single
+    // posting's balance upsert locks them in, so batches and single postings never wait in a cycle.
+    const lockedBalances = await stores.ledger.lockBalances([...new Set(accountIds)]);
 
     // Decide in order, as if each were posted alone after the ones before it.
     const running = new Map<string, number>();
