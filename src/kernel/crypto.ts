@@ -1,14 +1,31 @@
 /**
- * Hashing and randomness that run unchanged on Node, Workers and Deno. SHA-256 comes from
- * @noble/hashes rather than `crypto.subtle`: it is synchronous and, for the short inputs hashed on the
- * request path (API keys, request fingerprints), several times faster than Web Crypto's async hop.
+ * Hashing and randomness that run unchanged on Node, Workers and Deno. SHA-256 is synchronous: the
+ * runtime's own `node:crypto` where there is one (Node, Deno, Workers with nodejs_compat), else
+ * @noble/hashes rather than `crypto.subtle`, which for the short inputs hashed on the request path
+ * (API keys, request fingerprints, ledger postings) is several times faster than Web Crypto's async hop.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
 const encoder = new TextEncoder();
 
+type NodeCreateHash = (algorithm: "sha256") => {
+  update(text: string, encoding: "utf8"): { digest(encoding: "hex"): string };
+};
+
+/** `node:crypto`'s createHash, found without importing it, so other runtimes load this file too. */
+const nativeCreateHash: NodeCreateHash | undefined = (() => {
+  try {
+    const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const module = runtime?.getBuiltinModule?.("node:crypto") as { createHash?: NodeCreateHash } | undefined;
+    return typeof module?.createHash === "function" ? module.createHash : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 export function sha256Hex(text: string): string {
+  if (nativeCreateHash) return nativeCreateHash("sha256").update(text, "utf8").digest("hex");
   return bytesToHex(sha256(encoder.encode(text)));
 }
 
@@ -43,8 +60,20 @@ export function timingSafeEqual(left: string, right: string): boolean {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === "object" && !Array.isArray(inner)) {
+      // A plain object whose keys are in order already serialises exactly like its sorted copy.
+      if (isPlainObject(inner) && inOrder(Object.keys(inner))) return inner;
       return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     return inner;
   });
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function inOrder(keys: string[]): boolean {
+  for (let index = 1; index < keys.length; index++) if (!(keys[index - 1]! < keys[index]!)) return false;
+  return true;
 }

@@ -1,6 +1,14 @@
 import { BillhookError, sha256Hex } from "../../kernel/index.js";
 import { type DomainEventStores, recordDomainEvent } from "../domain-events/index.js";
-import type { EntryInput, Ledger, LedgerStores, MetadataValue, PostingResult } from "../ledger/index.js";
+import type {
+  BatchPosting,
+  EntryInput,
+  Ledger,
+  LedgerStores,
+  MetadataValue,
+  PostingInput,
+  PostingResult,
+} from "../ledger/index.js";
 import { type CreditAccountRole, creditAccount, moveCredits } from "./credit-accounts.js";
 import { availableAfterGrant, recordBalanceCrossings } from "./credit-events.js";
 import type { CreditStore } from "./credit-store.js";
@@ -89,6 +97,34 @@ export class CreditBook {
       }
       throw error;
     }
+  }
+
+  /**
+   * `post` for several postings at once (see `Ledger.postManyWithin`): each booked or refused as if
+   * posted alone in this order; `undefined` for one to post alone afterwards (a replay).
+   */
+  async postMany(
+    stores: CreditStores,
+    inputs: PostingInput[],
+    onInsufficient: (index: number, balance: number) => BillhookError,
+  ): Promise<Array<BatchPosting | undefined>> {
+    const outcomes = await this.#ledger.postManyWithin(stores, inputs);
+    for (const [index, outcome] of outcomes.entries()) {
+      if (!outcome) continue;
+      if (outcome.ok) {
+        await recordBalanceCrossings(stores, outcome.result, () => this.#lowBalanceThreshold(stores));
+        continue;
+      }
+      const error = outcome.error;
+      if (error instanceof BillhookError && error.code === "INSUFFICIENT_BALANCE") {
+        const debit = inputs[index]!.entries.find((entry) => entry.balanceFloorMinor !== undefined);
+        outcome.error = onInsufficient(
+          index,
+          Number(error.details.balanceAfterMinor) - (debit?.amountMinor ?? 0),
+        );
+      }
+    }
+    return outcomes;
   }
 
   async grant(stores: CreditStores, input: GrantInput, nowMs: number): Promise<{ replayed: boolean }> {

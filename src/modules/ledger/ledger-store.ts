@@ -44,6 +44,13 @@ export interface AccountFilter {
 export interface LedgerStore {
   /** Inserts the transaction header unless the id exists; waits for a concurrent insert to settle. */
   insertTransactionIfAbsent(record: TransactionRecord): Promise<boolean>;
+  /**
+   * `insertTransactionIfAbsent` for several headers in one statement (ids distinct): returns the ids
+   * it inserted, leaving those that exist (or that a concurrent transaction committed first).
+   */
+  insertTransactionsIfAbsent(records: TransactionRecord[]): Promise<Set<string>>;
+  /** Which of these transaction ids exist already. */
+  findTransactionIds(ids: string[]): Promise<Set<string>>;
   findTransaction(id: string): Promise<LedgerTransaction | null>;
   /** Returns one account per key, creating missing ones; the result follows the order of `keys`. */
   ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]>;
@@ -55,6 +62,12 @@ export interface LedgerStore {
    * balances.
    */
   applyBalanceDeltas(deltas: BalanceDelta[], updatedAtMs: number): Promise<Map<string, number>>;
+  /**
+   * Locks the balance rows of these accounts until the transaction ends (PostgreSQL `FOR UPDATE`, in
+   * account id order; a SQLite write transaction is exclusive already) and returns their balances;
+   * an account without a balance row is absent from the map (and not locked: its balance is 0).
+   */
+  lockBalances(accountIds: string[]): Promise<Map<string, number>>;
   findAccountBalance(accountId: string): Promise<AccountBalance | null>;
   findAccountByKey(key: AccountKey): Promise<Account | null>;
   listAccountBalances(filter: AccountFilter): Promise<AccountBalance[]>;

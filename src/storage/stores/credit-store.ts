@@ -80,7 +80,9 @@ export class KyselyCreditStore implements CreditStore {
       .where("a.kind", "=", account.kind)
       .where("a.owner_id", "=", account.ownerId)
       .where("a.currency", "=", account.currency)
-      .forUpdate()
+      // The balance row only: a lock on the (never-changing) account row would block every entry
+      // insert's foreign-key check on it and let a concurrent posting wait in a cycle with this one.
+      .forUpdate("b")
       .execute();
   }
 

@@ -32,8 +32,9 @@ export class AccountCache {
     this.#sizeMax = sizeMax;
   }
 
-  get(key: AccountKey): Account | undefined {
-    return this.#accounts.get(accountKeyString(key));
+  /** By `accountKeyString` of its key. */
+  get(keyString: string): Account | undefined {
+    return this.#accounts.get(keyString);
   }
 
   remember(account: Account): void {
@@ -56,6 +57,53 @@ const insertTransaction = precompiled(
       })
       .onConflict((conflict) => conflict.column("id").doNothing())
       .returning("id"),
+);
+const insertTransactionRows = precompiledRows((db, rows: Array<[string, string, string, string, number]>) =>
+  db
+    .insertInto("ledger_transactions")
+    .values(
+      rows.map(([id, description, metadataJson, contentHash, postedAtMs]) => ({
+        id,
+        description,
+        metadata_json: metadataJson,
+        content_hash: contentHash,
+        posted_at_ms: postedAtMs,
+      })),
+    )
+    .onConflict((conflict) => conflict.column("id").doNothing())
+    .returning("id"),
+);
+const selectTransactionIds = precompiledRows((db, rows: Array<[string]>) =>
+  db
+    .selectFrom("ledger_transactions")
+    .select("id")
+    .where(
+      "id",
+      "in",
+      rows.map(([id]) => id),
+    ),
+);
+const lockBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
+  db
+    .selectFrom("ledger_balances")
+    .select(["account_id", "balance_minor"])
+    .where(
+      "account_id",
+      "in",
+      rows.map(([id]) => id),
+    )
+    .orderBy("account_id")
+    .forUpdate(),
+);
+const selectBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
+  db
+    .selectFrom("ledger_balances")
+    .select(["account_id", "balance_minor"])
+    .where(
+      "account_id",
+      "in",
+      rows.map(([id]) => id),
+    ),
 );
 const insertEntryRows = precompiledRows((db, rows: Array<[string, string, string, number, number]>) =>
   db
@@ -119,6 +167,52 @@ export class KyselyLedgerStore implements LedgerStore {
     return inserted.length > 0;
   }
 
+  async insertTransactionsIfAbsent(records: TransactionRecord[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let start = 0; start < records.length; start += insertBatchRowsMax) {
+      const rows = await insertTransactionRows.execute(
+        this.#db,
+        this.#dialect,
+        records
+          .slice(start, start + insertBatchRowsMax)
+          .map((record) => [
+            record.id,
+            record.description,
+            JSON.stringify(record.metadata),
+            record.contentHash,
+            record.postedAtMs,
+          ]),
+      );
+      for (const row of rows) inserted.add(row.id);
+    }
+    return inserted;
+  }
+
+  async findTransactionIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < ids.length; start += insertBatchRowsMax) {
+      const rows = await selectTransactionIds.execute(
+        this.#db,
+        this.#dialect,
+        ids.slice(start, start + insertBatchRowsMax).map((id) => [id]),
+      );
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  }
+
+  async lockBalances(accountIds: string[]): Promise<Map<string, number>> {
+    if (accountIds.length === 0) return new Map();
+    // A SQLite write transaction (BEGIN IMMEDIATE) already excludes every other writer.
+    const statement = this.#dialect === "postgres" ? lockBalanceRows : selectBalanceRows;
+    const rows = await statement.execute(
+      this.#db,
+      this.#dialect,
+      [...accountIds].sort().map((id) => [id]),
+    );
+    return new Map(rows.map((row) => [row.account_id, row.balance_minor]));
+  }
+
   async findTransaction(id: string): Promise<LedgerTransaction | null> {
     const header = await this.#db
       .selectFrom("ledger_transactions")
@@ -149,23 +243,23 @@ export class KyselyLedgerStore implements LedgerStore {
   }
 
   async ensureAccounts(keys: AccountKey[], createdAtMs: number): Promise<Account[]> {
-    const known = new Map<string, Account>();
-    for (const key of keys) {
-      const cached = this.#accountCache.get(key);
-      if (cached) known.set(accountKeyString(key), cached);
+    const keyStrings = keys.map(accountKeyString);
+    const found: Array<Account | undefined> = keyStrings.map((keyString) =>
+      this.#accountCache.get(keyString),
+    );
+    if (found.every((account) => account !== undefined)) return found as Account[];
+    const missing = new Map<string, AccountKey>();
+    keyStrings.forEach((keyString, index) => {
+      if (!found[index]) missing.set(keyString, keys[index]!);
+    });
+    const created = new Map<string, Account>();
+    const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, key]) => key);
+    for (const account of await this.#createOrRead(sorted, createdAtMs)) {
+      created.set(accountKeyString(account), account);
     }
-    const missing = [...new Map(keys.map((key) => [accountKeyString(key), key])).entries()]
-      .filter(([keyString]) => !known.has(keyString))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, key]) => key);
-    if (missing.length > 0) {
-      for (const account of await this.#createOrRead(missing, createdAtMs)) {
-        known.set(accountKeyString(account), account);
-      }
-    }
-    return keys.map((key) => {
-      const account = known.get(accountKeyString(key));
-      if (!account) throw new Error(`ledger account ${accountKeyString(key)} was not created`);
+    return keyStrings.map((keyString, index) => {
+      const account = found[index] ?? created.get(keyString);
+      if (!account) throw new Error(`ledger account ${keyString} was not created`);
       return account;
     });
   }
