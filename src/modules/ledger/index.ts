@@ -1,5 +1,6 @@
+export type { BatchPosting } from "./batch-posting.js";
 export { ledgerLimits } from "./ledger-limits.js";
-export { type BatchPosting, Ledger, type LedgerStores } from "./ledger-service.js";
+export { Ledger, type LedgerStores } from "./ledger-service.js";
 export type * from "./ledger-store.js";
 export type * from "./ledger-types.js";
 export { type PostingPlan, planPosting } from "./posting-plan.js";

@@ -1,5 +1,6 @@
 import { BillhookError, type Clock, NotFoundError, type StoreAccess } from "../../kernel/index.js";
-import type { BalanceDelta, LedgerStore } from "./ledger-store.js";
+import { type BatchPosting, postBatch } from "./batch-posting.js";
+import type { LedgerStore } from "./ledger-store.js";
 import type {
   AccountBalance,
   AccountKey,
@@ -8,7 +9,7 @@ import type {
   PostingInput,
   PostingResult,
 } from "./ledger-types.js";
-import { type PostingPlan, planPosting } from "./posting-plan.js";
+import { enforceFloors, type PostingPlan, planPosting, sumDeltas } from "./posting-plan.js";
 
 export interface LedgerStores {
   ledger: LedgerStore;
@@ -58,155 +59,8 @@ export class Ledger {
    * The balances are read under lock first, so the decisions are made on the balances the postings
    * will apply to; the applied result is checked against them before anything is returned.
    */
-  async postManyWithin(
-    stores: LedgerStores,
-    inputs: PostingInput[],
-  ): Promise<Array<BatchPosting | undefined>> {
-    const outcomes: Array<BatchPosting | undefined> = inputs.map(() => undefined);
-    const candidates: Array<{ index: number; plan: PostingPlan }> = [];
-    const seen = new Set<string>();
-    inputs.forEach((input, index) => {
-      if (seen.has(input.id)) return;
-      seen.add(input.id);
-      try {
-        candidates.push({ index, plan: planPosting(input) });
-      } catch (error) {
-        outcomes[index] = { ok: false, error };
-      }
-    });
-    if (candidates.length === 0) return outcomes;
-
-    const existing = await stores.ledger.findTransactionIds(candidates.map(({ plan }) => plan.id));
-    const fresh = candidates.filter(({ plan }) => !existing.has(plan.id));
-    if (fresh.length === 0) return outcomes;
-
-    const postedAtMs = this.#clock.now().getTime();
-    const keys = fresh.flatMap(({ plan }) => plan.entries.map((entry) => entry.account));
-    const accountIds = (await stores.ledger.ensureAccounts(keys, postedAtMs)).map((account) => account.id);
-    const accountIdsOf = new Map<PostingPlan, string[]>();
-    let offset = 0;
-    for (const { plan } of fresh) {
-      accountIdsOf.set(plan, accountIds.slice(offset, offset + plan.entries.length));
-      offset += plan.entries.length;
-    }
-
-    const floored = new Set<string>();
-    for (const { plan } of fresh) {
-      const ids = accountIdsOf.get(plan)!;
-      plan.entries.forEach((entry, index) => {
-        if (entry.balanceFloorMinor !== undefined) floored.add(ids[index]!);
-      });
-    }
-    // Every balance the batch will change, locked at once in account id order: the order a single
-    // posting's balance upsert locks them in, so batches and single postings never wait in a cycle.
-    const lockedBalances = await stores.ledger.lockBalances([...new Set(accountIds)]);
-
-    // Decide in order, as if each were posted alone after the ones before it.
-    const running = new Map<string, number>();
-    for (const accountId of floored) running.set(accountId, lockedBalances.get(accountId) ?? 0);
-    const accepted: Array<{ index: number; plan: PostingPlan; deltas: BalanceDelta[] }> = [];
-    for (const { index, plan } of fresh) {
-      const ids = accountIdsOf.get(plan)!;
-      const deltas = sumDeltas(plan, ids);
-      const after = new Map<string, number>();
-      for (const delta of deltas) {
-        if (running.has(delta.accountId))
-          after.set(delta.accountId, running.get(delta.accountId)! + delta.deltaMinor);
-      }
-      try {
-        enforceFloors(plan, ids, after);
-      } catch (error) {
-        outcomes[index] = { ok: false, error };
-        continue;
-      }
-      for (const [accountId, balance] of after) running.set(accountId, balance);
-      accepted.push({ index, plan, deltas });
-    }
-    if (accepted.length === 0) return outcomes;
-
-    const inserted = await stores.ledger.insertTransactionsIfAbsent(
-      accepted
-        .map(({ plan }) => ({
-          id: plan.id,
-          description: plan.description,
-          metadata: plan.metadata,
-          contentHash: plan.contentHash,
-          postedAtMs,
-        }))
-        .sort((a, b) => (a.id < b.id ? -1 : 1)),
-    );
-    if (inserted.size !== accepted.length) {
-      // A concurrent transaction committed one of these ids after it was looked up: the decisions
-      // above counted it as new, so none of them stand. The caller rolls back and posts one by one.
-      throw new Error("a batched ledger transaction id was posted concurrently");
-    }
-    const sequences = await stores.ledger.insertEntries(
-      accepted.flatMap(({ plan }) => {
-        const ids = accountIdsOf.get(plan)!;
-        return plan.entries.map((entry, index) => ({
-          transactionId: plan.id,
-          accountId: ids[index]!,
-          currency: entry.account.currency,
-          amountMinor: entry.amountMinor,
-          postedAtMs,
-        }));
-      }),
-    );
-    const totals = new Map<string, BalanceDelta>();
-    for (const { deltas } of accepted) {
-      for (const delta of deltas) {
-        const total = totals.get(delta.accountId) ?? { ...delta, deltaMinor: 0, entryCount: 0 };
-        total.deltaMinor += delta.deltaMinor;
-        total.entryCount += delta.entryCount;
-        totals.set(delta.accountId, total);
-      }
-    }
-    const finals = await stores.ledger.applyBalanceDeltas(
-      [...totals.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
-      postedAtMs,
-    );
-    // The balances each posting leaves, replayed forward from what was there before all of them.
-    const balances = new Map<string, number>();
-    for (const [accountId, total] of totals) {
-      const final = finals.get(accountId);
-      if (final === undefined) throw new Error(`ledger balance of ${accountId} was not returned`);
-      balances.set(accountId, final - total.deltaMinor);
-    }
-    for (const accountId of floored) {
-      // The floor decisions were made on these balances; anything else must not commit.
-      if (totals.has(accountId) && balances.get(accountId) !== (lockedBalances.get(accountId) ?? 0)) {
-        throw new Error(`ledger balance of ${accountId} changed while it was locked`);
-      }
-    }
-
-    let sequenceIndex = 0;
-    for (const { index, plan, deltas } of accepted) {
-      const ids = accountIdsOf.get(plan)!;
-      for (const delta of deltas)
-        balances.set(delta.accountId, balances.get(delta.accountId)! + delta.deltaMinor);
-      const transaction: LedgerTransaction = {
-        id: plan.id,
-        description: plan.description,
-        metadata: plan.metadata,
-        contentHash: plan.contentHash,
-        postedAt: new Date(postedAtMs),
-        entries: plan.entries.map((entry, entryIndex) => ({
-          sequence: sequences[sequenceIndex++]!,
-          accountId: ids[entryIndex]!,
-          account: entry.account,
-          amountMinor: entry.amountMinor,
-        })),
-      };
-      outcomes[index] = {
-        ok: true,
-        result: {
-          transaction,
-          replayed: false,
-          balances: deltas.map(({ accountId }) => ({ accountId, balanceMinor: balances.get(accountId)! })),
-        },
-      };
-    }
-    return outcomes;
+  postManyWithin(stores: LedgerStores, inputs: PostingInput[]): Promise<Array<BatchPosting | undefined>> {
+    return postBatch(stores, this.#clock.now().getTime(), inputs);
   }
 
   async #apply(stores: LedgerStores, plan: PostingPlan): Promise<PostingResult> {
@@ -323,39 +177,4 @@ export class Ledger {
       };
     });
   }
-}
-
-/** What `postManyWithin` says of one posting: booked, or refused with nothing written. */
-export type BatchPosting = { ok: true; result: PostingResult } | { ok: false; error: unknown };
-
-/** One delta per account, ordered by account id so concurrent postings lock rows in the same order. */
-function sumDeltas(plan: PostingPlan, accountIds: string[]): BalanceDelta[] {
-  const byAccount = new Map<string, BalanceDelta>();
-  plan.entries.forEach((entry, index) => {
-    const accountId = accountIds[index]!;
-    const delta = byAccount.get(accountId) ?? {
-      accountId,
-      currency: entry.account.currency,
-      deltaMinor: 0,
-      entryCount: 0,
-    };
-    delta.deltaMinor += entry.amountMinor;
-    delta.entryCount += 1;
-    byAccount.set(accountId, delta);
-  });
-  return [...byAccount.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
-}
-
-function enforceFloors(plan: PostingPlan, accountIds: string[], balances: Map<string, number>): void {
-  plan.entries.forEach((entry, index) => {
-    if (entry.balanceFloorMinor === undefined) return;
-    const balanceMinor = balances.get(accountIds[index]!)!;
-    if (balanceMinor < entry.balanceFloorMinor) {
-      throw new BillhookError("INSUFFICIENT_BALANCE", "The account balance is too low for this posting.", {
-        account: entry.account,
-        balanceAfterMinor: balanceMinor,
-        balanceFloorMinor: entry.balanceFloorMinor,
-      });
-    }
-  });
 }

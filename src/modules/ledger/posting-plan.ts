@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "../../kernel/index.js";
 import { ledgerLimits } from "./ledger-limits.js";
+import type { BalanceDelta } from "./ledger-store.js";
 import type { AccountKey, EntryInput, MetadataValue, PostingInput } from "./ledger-types.js";
 
 /** A posting that has passed every check that needs no database: what will be written, and its hash. */
@@ -127,4 +128,36 @@ function validateMetadata(metadata: Record<string, MetadataValue>): FieldIssue[]
   return entries
     .filter(([, value]) => typeof value === "string" && value.length > ledgerLimits.metadataValueLengthMax)
     .map(([key]) => ({ path: `metadata.${key}`, message: "is too long" }));
+}
+
+/** One delta per account, ordered by account id so concurrent postings lock rows in the same order. */
+export function sumDeltas(plan: PostingPlan, accountIds: string[]): BalanceDelta[] {
+  const byAccount = new Map<string, BalanceDelta>();
+  plan.entries.forEach((entry, index) => {
+    const accountId = accountIds[index]!;
+    const delta = byAccount.get(accountId) ?? {
+      accountId,
+      currency: entry.account.currency,
+      deltaMinor: 0,
+      entryCount: 0,
+    };
+    delta.deltaMinor += entry.amountMinor;
+    delta.entryCount += 1;
+    byAccount.set(accountId, delta);
+  });
+  return [...byAccount.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+}
+
+export function enforceFloors(plan: PostingPlan, accountIds: string[], balances: Map<string, number>): void {
+  plan.entries.forEach((entry, index) => {
+    if (entry.balanceFloorMinor === undefined) return;
+    const balanceMinor = balances.get(accountIds[index]!)!;
+    if (balanceMinor < entry.balanceFloorMinor) {
+      throw new BillhookError("INSUFFICIENT_BALANCE", "The account balance is too low for this posting.", {
+        account: entry.account,
+        balanceAfterMinor: balanceMinor,
+        balanceFloorMinor: entry.balanceFloorMinor,
+      });
+    }
+  });
 }
