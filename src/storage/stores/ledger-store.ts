@@ -14,8 +14,16 @@ import type {
   UnbalancedTransaction,
 } from "../../modules/ledger/index.js";
 import type { DialectName } from "../dialect.js";
-import { precompiled, precompiledRows } from "../precompiled.js";
 import type { LedgerAccountsTable, Schema } from "../schema.js";
+import {
+  insertEntryRows,
+  insertTransaction,
+  insertTransactionRows,
+  lockBalanceRows,
+  selectBalanceRows,
+  selectTransactionIds,
+  upsertBalanceRows,
+} from "./ledger-statements.js";
 
 /** Rows per multi-row INSERT, below SQLite's default limit on bound parameters. */
 const insertBatchRowsMax = 100;
@@ -44,103 +52,6 @@ export class AccountCache {
 }
 
 // Every posting runs these three: compiled once per dialect (and row count), not built per call.
-const insertTransaction = precompiled(
-  (db, id: string, description: string, metadataJson: string, contentHash: string, postedAtMs: number) =>
-    db
-      .insertInto("ledger_transactions")
-      .values({
-        id,
-        description,
-        metadata_json: metadataJson,
-        content_hash: contentHash,
-        posted_at_ms: postedAtMs,
-      })
-      .onConflict((conflict) => conflict.column("id").doNothing())
-      .returning("id"),
-);
-const insertTransactionRows = precompiledRows((db, rows: Array<[string, string, string, string, number]>) =>
-  db
-    .insertInto("ledger_transactions")
-    .values(
-      rows.map(([id, description, metadataJson, contentHash, postedAtMs]) => ({
-        id,
-        description,
-        metadata_json: metadataJson,
-        content_hash: contentHash,
-        posted_at_ms: postedAtMs,
-      })),
-    )
-    .onConflict((conflict) => conflict.column("id").doNothing())
-    .returning("id"),
-);
-const selectTransactionIds = precompiledRows((db, rows: Array<[string]>) =>
-  db
-    .selectFrom("ledger_transactions")
-    .select("id")
-    .where(
-      "id",
-      "in",
-      rows.map(([id]) => id),
-    ),
-);
-const lockBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
-  db
-    .selectFrom("ledger_balances")
-    .select(["account_id", "balance_minor"])
-    .where(
-      "account_id",
-      "in",
-      rows.map(([id]) => id),
-    )
-    .orderBy("account_id")
-    .forUpdate(),
-);
-const selectBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
-  db
-    .selectFrom("ledger_balances")
-    .select(["account_id", "balance_minor"])
-    .where(
-      "account_id",
-      "in",
-      rows.map(([id]) => id),
-    ),
-);
-const insertEntryRows = precompiledRows((db, rows: Array<[string, string, string, number, number]>) =>
-  db
-    .insertInto("ledger_entries")
-    .values(
-      rows.map(([transactionId, accountId, currency, amountMinor, postedAtMs]) => ({
-        transaction_id: transactionId,
-        account_id: accountId,
-        currency,
-        amount_minor: amountMinor,
-        posted_at_ms: postedAtMs,
-      })),
-    )
-    .returning("sequence"),
-);
-const upsertBalanceRows = precompiledRows((db, rows: Array<[string, string, number, number, number]>) =>
-  db
-    .insertInto("ledger_balances")
-    .values(
-      rows.map(([accountId, currency, deltaMinor, entryCount, updatedAtMs]) => ({
-        account_id: accountId,
-        currency,
-        balance_minor: deltaMinor,
-        entry_count: entryCount,
-        updated_at_ms: updatedAtMs,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict.column("account_id").doUpdateSet({
-        balance_minor: sql`ledger_balances.balance_minor + excluded.balance_minor`,
-        entry_count: sql`ledger_balances.entry_count + excluded.entry_count`,
-        updated_at_ms: sql`excluded.updated_at_ms`,
-      }),
-    )
-    .returning(["account_id", "balance_minor"]),
-);
-
 export class KyselyLedgerStore implements LedgerStore {
   readonly #db: Kysely<Schema>;
   readonly #dialect: DialectName;
