@@ -22,6 +22,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { ledgerRoutes } from "./routes/ledger-routes.js";
 import { marketplaceRoutes } from "./routes/marketplace-routes.js";
 import { developmentRoutes, realtimeRoutes } from "./routes/realtime-routes.js";
+import { sellerRoutes } from "./routes/seller-routes.js";
 import { sessionRoutes } from "./routes/session-routes.js";
 import { settingsRoutes } from "./routes/settings-routes.js";
 import { usageRoutes } from "./routes/usage-routes.js";
@@ -140,6 +141,7 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
   app.route("/", usageSyncRoutes);
   app.route("/", metricsRoutes);
   app.route("/", realtimeRoutes);
+  app.route("/", sellerRoutes);
   app.route("/", marketplaceRoutes);
   app.route("/", webhookEndpointRoutes);
   app.route("/", settingsRoutes);

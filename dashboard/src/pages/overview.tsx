@@ -12,7 +12,7 @@ import {
 import { RevenueChart } from "../revenue-chart.js";
 import { Link } from "../router.js";
 import type { Overview } from "../types.js";
-import { OutboxStatus } from "./sync.js";
+import { OutboxStatus } from "./sync/outbox-status.js";
 
 export function OverviewPage() {
   const overview = useResource<Overview>("/v1/admin/overview");
