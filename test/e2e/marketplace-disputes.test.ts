@@ -118,8 +118,33 @@ describeEachDialect("disputes on a creator marketplace through the Stripe emulat
     const lostCharge = await harness.driver.stripe.charges.retrieve(
       (await harness.driver.stripe.paymentIntents.retrieve(lostPayment)).latest_charge as string,
     );
+    type Listed = { items: Array<{ providerPaymentId: string; status: string; recovery: unknown }> };
+    const listed = async (query: string): Promise<Listed> => {
+      const response = await harness.api(`/v1/marketplace/disputes${query}`, { key: harness.adminKey });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const due = (await listed("?recovery=due")).items.find((item) => item.providerPaymentId === lostPayment);
+    expect(due).toMatchObject({
+      status: "lost",
+      recovery: { status: "due", amountMinor: lost.sellerNetMinor, attempts: 0, providerReversalId: null },
+    });
+    // The admin list is not for server keys.
+    expect((await harness.api("/v1/marketplace/disputes", { key: harness.serverKey })).status).toBe(403);
+
     expect(await harness.billhook.marketplace.recoverLostDisputes()).toEqual({ recovered: 1, failed: 0 });
     expect(await harness.billhook.marketplace.recoverLostDisputes()).toEqual({ recovered: 0, failed: 0 });
+    const done = (await listed("?recovery=done")).items.find(
+      (item) => item.providerPaymentId === lostPayment,
+    );
+    expect(done).toMatchObject({
+      recovery: { status: "done", providerReversalId: expect.stringMatching(/^trr_/) },
+    });
+    expect((await listed("")).items.find((item) => item.providerPaymentId === wonPayment)).toMatchObject({
+      status: "won",
+      heldMinor: 0,
+      recovery: null,
+    });
     const transfer = await harness.driver.stripe.transfers.retrieve(lostCharge.transfer as string);
     // The whole charge was transferred and the application fee (platform + Stripe fee) taken from the
     // account; reversing the seller's net leaves the account with nothing of this tip.

@@ -7,6 +7,8 @@ import { currency, customerId, json, sellerParams, tags } from "./marketplace-pa
 import {
   chargeSchema,
   chargeView,
+  disputeSchema,
+  disputeView,
   membershipSchema,
   membershipView,
   payoutSchema,
@@ -195,6 +197,26 @@ const platformRoute = createRoute(
   }),
 );
 
+const disputesRoute = createRoute(
+  secured("admin", {
+    method: "get",
+    path: "/v1/marketplace/disputes",
+    tags,
+    summary:
+      "Disputes on sellers' charges, newest first (admin): what each holds back and whether a lost one was recovered from the seller.",
+    request: {
+      query: z.object({
+        recovery: z.enum(["due", "done"]).optional(),
+        limit: z.coerce.number().int().min(1).max(marketplaceLimits.listLimitMax).default(50),
+      }),
+    },
+    responses: {
+      200: jsonResponse(z.object({ items: z.array(disputeSchema) }), "Disputes."),
+      ...problemResponses,
+    },
+  }),
+);
+
 const checkoutView = (checkout: { providerCheckoutId: string; url: string; expiresAt: Date | null }) => ({
   id: checkout.providerCheckoutId,
   url: checkout.url,
@@ -241,6 +263,10 @@ export const marketplaceRoutes = new OpenAPIHono<HttpEnv>()
       .get("billhook")
       .marketplace.reads.memberships(c.req.valid("param").customerId);
     return c.json({ items: memberships.map(membershipView) }, 200);
+  })
+  .openapi(disputesRoute, async (c) => {
+    const disputes = await c.get("billhook").marketplace.reads.disputes(c.req.valid("query"));
+    return c.json({ items: disputes.map(disputeView) }, 200);
   })
   .openapi(platformRoute, async (c) =>
     c.json({ items: await c.get("billhook").marketplace.reads.platformFeeIncome() }, 200),

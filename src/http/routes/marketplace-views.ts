@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type {
+  DisputeRecord,
   MembershipRecord,
   PayoutRecord,
   SellerChargeRecord,
@@ -103,6 +104,44 @@ export function payoutView(payout: PayoutRecord): z.infer<typeof payoutSchema> {
     status: payout.status,
     createdAt: iso(payout.createdAtMs),
   };
+}
+
+export const disputeSchema = z
+  .object({
+    providerDisputeId: z.string(),
+    providerPaymentId: z.string(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    status: z.enum([
+      "warning_needs_response",
+      "warning_under_review",
+      "warning_closed",
+      "needs_response",
+      "under_review",
+      "won",
+      "lost",
+    ]),
+    reason: z.string().nullable(),
+    heldMinor: z.number().int().openapi({ description: "What the dispute holds back from the charge now." }),
+    recovery: z
+      .object({
+        status: z.enum(["due", "done"]),
+        amountMinor: z.number().int(),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        providerReversalId: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description: "A lost dispute's seller share, taken back from the seller's account by the worker.",
+      }),
+    updatedAt: z.string(),
+  })
+  .openapi("SellerDispute");
+
+export function disputeView(dispute: DisputeRecord): z.infer<typeof disputeSchema> {
+  const { providerModifiedAtMs, createdAtMs: _created, ...rest } = dispute;
+  return { ...rest, updatedAt: iso(providerModifiedAtMs) };
 }
 
 export const membershipSchema = z

@@ -4,6 +4,7 @@ import type { MarketplaceStores } from "./marketplace-events.js";
 import { marketplaceAccountKinds, sellerAccount } from "./marketplace-postings.js";
 import { requireSeller } from "./marketplace-rules.js";
 import type {
+  DisputeRecord,
   MembershipRecord,
   PayoutRecord,
   SellerChargeRecord,
@@ -83,6 +84,11 @@ export class MarketplaceReads {
 
   memberships(customerId: string): Promise<MembershipRecord[]> {
     return this.#access.read((stores) => stores.marketplace.listMembershipsOfCustomer(customerId));
+  }
+
+  /** Disputes on sellers' charges, newest first: what each holds and whether it was recovered. */
+  disputes(filter: { recovery?: "due" | "done"; limit: number }): Promise<DisputeRecord[]> {
+    return this.#access.read((stores) => stores.sellerDisputes.list(filter));
   }
 
   listSellers(limit: number, afterId: string | null): Promise<SellerRecord[]> {

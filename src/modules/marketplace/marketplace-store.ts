@@ -66,6 +66,8 @@ export interface SellerDisputeStore {
   find(providerDisputeId: string, options?: { forUpdate?: boolean }): Promise<DisputeRecord | null>;
   upsert(dispute: DisputeRecord): Promise<void>;
   listOfPayment(providerPaymentId: string): Promise<DisputeRecord[]>;
+  /** Disputes newest first (by the provider's last report), optionally only those with this recovery status. */
+  list(filter: { recovery?: "due" | "done"; limit: number }): Promise<DisputeRecord[]>;
   /** Lost disputes whose seller share is still to be recovered at the provider, oldest first. */
   listRecoveryDue(limit: number): Promise<DisputeRecord[]>;
 }

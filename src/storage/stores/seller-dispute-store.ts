@@ -36,6 +36,17 @@ export class KyselySellerDisputeStore implements SellerDisputeStore {
       .execute();
   }
 
+  async list(filter: { recovery?: "due" | "done"; limit: number }): Promise<DisputeRecord[]> {
+    let query = this.#db
+      .selectFrom("marketplace_disputes")
+      .selectAll()
+      .orderBy("provider_modified_at_ms", "desc")
+      .orderBy("provider_dispute_id", "desc")
+      .limit(filter.limit);
+    if (filter.recovery) query = query.where("recovery_status", "=", filter.recovery);
+    return (await query.execute()).map(toDispute);
+  }
+
   async listRecoveryDue(limit: number): Promise<DisputeRecord[]> {
     const rows = await this.#db
       .selectFrom("marketplace_disputes")
