@@ -40,11 +40,7 @@ export class MarketplaceCheckouts {
     const priceId = requirePurchasable(tier);
     const { feeBps, applicationFeeMinor } = await this.#fee(tier.amountMinor, tier.currency);
     return sellerPayments.createSellerCheckout({
-      providerAccountId: accountId,
-      externalCustomerId: input.customerId,
-      ...(input.email ? { email: input.email } : {}),
-      successUrl: input.successUrl,
-      ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+      ...buyer(accountId, input),
       item: { kind: "membership", providerPriceId: priceId, amountMinor: tier.amountMinor },
       applicationFeeMinor,
       metadata: this.#metadata(seller.id, feeBps, tier.id),
@@ -71,11 +67,7 @@ export class MarketplaceCheckouts {
     const accountId = requireReady(seller);
     const { feeBps, applicationFeeMinor } = await this.#fee(input.amountMinor, input.currency);
     return sellerPayments.createSellerCheckout({
-      providerAccountId: accountId,
-      externalCustomerId: input.customerId,
-      ...(input.email ? { email: input.email } : {}),
-      successUrl: input.successUrl,
-      ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+      ...buyer(accountId, input),
       item: {
         kind: "tip",
         amountMinor: input.amountMinor,
@@ -108,4 +100,15 @@ export class MarketplaceCheckouts {
       ...(tierId ? { [sellerMetadata.tierId]: tierId } : {}),
     };
   }
+}
+
+/** Who pays whom, and where the provider sends the buyer back to. */
+function buyer(providerAccountId: string, input: CheckoutCommon) {
+  return {
+    providerAccountId,
+    externalCustomerId: input.customerId,
+    ...(input.email ? { email: input.email } : {}),
+    successUrl: input.successUrl,
+    ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+  };
 }

@@ -45,28 +45,23 @@ export const selectTransactionIds = precompiledRows((db, rows: Array<[string]>) 
       rows.map(([id]) => id),
     ),
 );
-export const lockBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
-  db
-    .selectFrom("ledger_balances")
-    .select(["account_id", "balance_minor"])
-    .where(
-      "account_id",
-      "in",
-      rows.map(([id]) => id),
-    )
-    .orderBy("account_id")
-    .forUpdate(),
-);
-export const selectBalanceRows = precompiledRows((db, rows: Array<[string]>) =>
-  db
-    .selectFrom("ledger_balances")
-    .select(["account_id", "balance_minor"])
-    .where(
-      "account_id",
-      "in",
-      rows.map(([id]) => id),
-    ),
-);
+/** The balances of these accounts; `lock` takes their rows until the transaction ends (PostgreSQL). */
+function balanceRows(lock: boolean) {
+  return precompiledRows((db, rows: Array<[string]>) => {
+    const query = db
+      .selectFrom("ledger_balances")
+      .select(["account_id", "balance_minor"])
+      .where(
+        "account_id",
+        "in",
+        rows.map(([id]) => id),
+      )
+      .orderBy("account_id");
+    return lock ? query.forUpdate() : query;
+  });
+}
+export const lockBalanceRows = balanceRows(true);
+export const selectBalanceRows = balanceRows(false);
 export const insertEntryRows = precompiledRows((db, rows: Array<[string, string, string, number, number]>) =>
   db
     .insertInto("ledger_entries")
