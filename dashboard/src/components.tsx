@@ -266,3 +266,24 @@ export function UsageBar(props: { percent: number | null; status: string; label:
     </div>
   );
 }
+
+/** A column header: its label, right-aligned when numeric, or read only by screen readers. */
+export type Column = string | { label: string; numeric?: boolean; visuallyHidden?: boolean };
+
+/** A table's header row: every cell a `scope="col"` header. */
+export function TableHead(props: { columns: Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) => {
+          const { label, numeric, visuallyHidden } = typeof column === "string" ? { label: column } : column;
+          return (
+            <th key={label} scope="col" className={numeric ? "numeric" : undefined}>
+              {visuallyHidden ? <span className="visually-hidden">{label}</span> : label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}

@@ -1,4 +1,4 @@
-import { formatMoney } from "./components.js";
+import { formatMoney, TableHead } from "./components.js";
 
 export interface RevenueSeries {
   currency: string;
@@ -75,12 +75,7 @@ export function RevenueChart(props: { series: RevenueSeries }) {
       <div className="visually-hidden">
         <table>
           <caption>Net revenue per day ({currency})</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Revenue</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Day", "Revenue"]} />
           <tbody>
             {days.map((day) => (
               <tr key={day.day}>

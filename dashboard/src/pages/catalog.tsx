@@ -8,6 +8,7 @@ import {
   PageHeader,
   Section,
   StatusBadge,
+  TableHead,
   useResource,
 } from "../components.js";
 import type { CatalogAction } from "../types.js";
@@ -80,14 +81,7 @@ export function CatalogPage() {
         ) : null}
         {catalog.data && catalog.data.products.length > 0 ? (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Name</th>
-                <th scope="col">Features</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Key", "Kind", "Name", "Features"]} />
             <tbody>
               {catalog.data.products.map((entry) => (
                 <tr key={entry.key}>
@@ -110,14 +104,7 @@ export function CatalogPage() {
 function ActionTable({ actions }: { actions: CatalogAction[] }) {
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <th scope="col">Action</th>
-          <th scope="col">Provider id</th>
-          <th scope="col">Differences</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Product", "Action", "Provider id", "Differences"]} />
       <tbody>
         {actions.map((action) => (
           <tr key={action.key}>

@@ -6,6 +6,7 @@ import {
   PageHeader,
   Section,
   StatusBadge,
+  TableHead,
   Time,
   UsageBar,
   useResource,
@@ -49,13 +50,7 @@ function CustomerBody({ data }: { data: CustomerSummary }) {
             </Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Feature</th>
-                  <th scope="col">Granted by</th>
-                  <th scope="col">Until</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Feature", "Granted by", "Until"]} />
               <tbody>
                 {data.entitlements.map((row) => (
                   <tr key={`${row.feature}:${row.sourceId}`}>
@@ -79,17 +74,9 @@ function CustomerBody({ data }: { data: CustomerSummary }) {
             </Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="numeric">
-                    Available
-                  </th>
-                  <th scope="col" className="numeric">
-                    Held
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={["Type", { label: "Available", numeric: true }, { label: "Held", numeric: true }]}
+              />
               <tbody>
                 {data.credits.map((balance) => (
                   <tr key={balance.type}>
@@ -145,13 +132,7 @@ function CustomerBody({ data }: { data: CustomerSummary }) {
           <Empty title="No subscriptions">Subscriptions appear when the customer buys a plan.</Empty>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Plan</th>
-                <th scope="col">Status</th>
-                <th scope="col">Period ends</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Plan", "Status", "Period ends"]} />
             <tbody>
               {data.subscriptions.map((subscription) => (
                 <tr key={subscription.providerSubscriptionId}>
@@ -194,13 +175,7 @@ function CustomerBody({ data }: { data: CustomerSummary }) {
           </Empty>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Posted</th>
-                <th scope="col">Transaction</th>
-                <th scope="col">Entries</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Posted", "Transaction", "Entries"]} />
             <tbody>
               {data.ledger.map((row) => (
                 <tr key={row.transactionId}>

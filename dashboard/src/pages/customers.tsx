@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { Empty, Loaded, PageHeader, Section, Time, useResource } from "../components.js";
+import { Empty, Loaded, PageHeader, Section, TableHead, Time, useResource } from "../components.js";
 import { Link, navigate, useLocation } from "../router.js";
 import type { Customer } from "../types.js";
 
@@ -59,14 +59,7 @@ export function CustomersPage() {
               </Empty>
             ) : (
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Since</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Customer", "Email", "Provider", "Since"]} />
                 <tbody>
                   {data.items.map((customer) => (
                     <tr key={customer.id}>

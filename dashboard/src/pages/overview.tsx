@@ -6,6 +6,7 @@ import {
   Section,
   Stat,
   StatusBadge,
+  TableHead,
   Time,
   useResource,
 } from "../components.js";
@@ -82,17 +83,13 @@ function OverviewBody({ data }: { data: Overview }) {
             </Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Credit type</th>
-                  <th scope="col" className="numeric">
-                    Available
-                  </th>
-                  <th scope="col" className="numeric">
-                    Held
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  "Credit type",
+                  { label: "Available", numeric: true },
+                  { label: "Held", numeric: true },
+                ]}
+              />
               <tbody>
                 {data.creditsOutstanding.map((row) => (
                   <tr key={row.currency}>

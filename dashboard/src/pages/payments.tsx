@@ -1,4 +1,14 @@
-import { Empty, Loaded, Money, PageHeader, Section, StatusBadge, Time, useResource } from "../components.js";
+import {
+  Empty,
+  Loaded,
+  Money,
+  PageHeader,
+  Section,
+  StatusBadge,
+  TableHead,
+  Time,
+  useResource,
+} from "../components.js";
 import { Link, navigate, useLocation } from "../router.js";
 import type { Payment } from "../types.js";
 
@@ -58,20 +68,16 @@ export function PaymentsPage() {
 export function PaymentsTable(props: { items: Payment[]; showCustomer: boolean }) {
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">Order</th>
-          {props.showCustomer ? <th scope="col">Customer</th> : null}
-          <th scope="col">Status</th>
-          <th scope="col" className="numeric">
-            Total
-          </th>
-          <th scope="col" className="numeric">
-            Refunded
-          </th>
-          <th scope="col">Updated</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Order",
+          "Customer",
+          "Status",
+          { label: "Total", numeric: true },
+          { label: "Refunded", numeric: true },
+          "Updated",
+        ]}
+      />
       <tbody>
         {props.items.map((payment) => (
           <tr key={payment.providerOrderId}>

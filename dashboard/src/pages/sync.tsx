@@ -1,5 +1,15 @@
 import { useState } from "react";
-import { Empty, Loaded, PageHeader, Section, Stat, StatusBadge, Time, useResource } from "../components.js";
+import {
+  Empty,
+  Loaded,
+  PageHeader,
+  Section,
+  Stat,
+  StatusBadge,
+  TableHead,
+  Time,
+  useResource,
+} from "../components.js";
 import { Link } from "../router.js";
 import type { Overview, UsageSyncStatus, WebhookDelivery, WebhookEndpoint } from "../types.js";
 import { formatLag } from "./sync/format-lag.js";
@@ -103,17 +113,9 @@ export function SyncPage() {
 function BacklogTable({ items }: { items: WebhookDelivery[] }) {
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">Event</th>
-          <th scope="col">Status</th>
-          <th scope="col" className="numeric">
-            Attempts
-          </th>
-          <th scope="col">Next attempt</th>
-          <th scope="col">Last error</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={["Event", "Status", { label: "Attempts", numeric: true }, "Next attempt", "Last error"]}
+      />
       <tbody>
         {items.map((delivery) => (
           <tr key={delivery.id}>

@@ -7,6 +7,7 @@ import {
   PageHeader,
   Section,
   StatusBadge,
+  TableHead,
   Time,
   useResource,
 } from "../components.js";
@@ -86,16 +87,9 @@ export function WebhooksPage() {
                 </Empty>
               ) : (
                 <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Event</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="numeric">
-                        Attempts
-                      </th>
-                      <th scope="col">Received</th>
-                    </tr>
-                  </thead>
+                  <TableHead
+                    columns={["Event", "Status", { label: "Attempts", numeric: true }, "Received"]}
+                  />
                   <tbody>
                     {data.items.map((delivery) => (
                       <tr key={delivery.id} className={delivery.id === selected ? "selected" : undefined}>

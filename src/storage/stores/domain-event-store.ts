@@ -5,6 +5,7 @@ import type {
   DomainEventType,
 } from "../../modules/domain-events/index.js";
 import type { DomainEventsTable, Schema } from "../schema.js";
+import { deleteByIds } from "./delete-by-ids.js";
 
 export class KyselyDomainEventStore implements DomainEventStore {
   readonly #db: Kysely<Schema>;
@@ -74,16 +75,11 @@ export class KyselyDomainEventStore implements DomainEventStore {
       )
       .limit(limit)
       .execute();
-    if (ids.length === 0) return 0;
-    const result = await this.#db
-      .deleteFrom("domain_events")
-      .where(
-        "id",
-        "in",
-        ids.map((row) => row.id),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return deleteByIds(
+      this.#db,
+      "domain_events",
+      ids.map((row) => row.id),
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   WebhookEndpoint,
 } from "../../modules/outbound-webhooks/index.js";
 import type { OutboundDeliveriesTable, Schema, WebhookEndpointsTable } from "../schema.js";
+import { deleteByIds } from "./delete-by-ids.js";
 
 export class KyselyOutboundStore implements OutboundStore {
   readonly #db: Kysely<Schema>;
@@ -249,16 +250,11 @@ export class KyselyOutboundStore implements OutboundStore {
       .where("delivered_at_ms", "<", beforeMs)
       .limit(limit)
       .execute();
-    if (ids.length === 0) return 0;
-    const result = await this.#db
-      .deleteFrom("outbound_deliveries")
-      .where(
-        "id",
-        "in",
-        ids.map((row) => row.id),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return deleteByIds(
+      this.#db,
+      "outbound_deliveries",
+      ids.map((row) => row.id),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { api } from "../../api.js";
-import { ActionButton, StatusBadge, Time } from "../../components.js";
+import { ActionButton, StatusBadge, TableHead, Time } from "../../components.js";
 import type { OutboundDelivery } from "../../types.js";
 
 /** An endpoint's recent deliveries; a failed one can be queued again. */
@@ -18,20 +18,16 @@ export function OutboundDeliveryTable(props: {
   };
   return (
     <table aria-label={props.label}>
-      <thead>
-        <tr>
-          <th scope="col">Event</th>
-          <th scope="col">Status</th>
-          <th scope="col" className="numeric">
-            Attempts
-          </th>
-          <th scope="col">Last attempt</th>
-          <th scope="col">Last error</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Event",
+          "Status",
+          { label: "Attempts", numeric: true },
+          "Last attempt",
+          "Last error",
+          { label: "Actions", visuallyHidden: true },
+        ]}
+      />
       <tbody>
         {props.items.map((delivery) => {
           const failed = delivery.status === "pending" && delivery.lastError !== null;

@@ -1,5 +1,5 @@
 import { api } from "../../api.js";
-import { ActionButton, Empty, Loaded, type Resource, Section, Time } from "../../components.js";
+import { ActionButton, Empty, Loaded, type Resource, Section, TableHead, Time } from "../../components.js";
 import { Link } from "../../router.js";
 import type { UsageSyncStatus } from "../../types.js";
 import { formatLag } from "./format-lag.js";
@@ -94,17 +94,15 @@ function DeadLetterTable({ sync }: { sync: UsageSyncStatus }) {
           : ""}
       </h3>
       <table aria-label="Usage dead letters">
-        <thead>
-          <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">Idempotency key</th>
-            <th scope="col" className="numeric">
-              Attempts
-            </th>
-            <th scope="col">Dead since</th>
-            <th scope="col">Last error</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "Customer",
+            "Idempotency key",
+            { label: "Attempts", numeric: true },
+            "Dead since",
+            "Last error",
+          ]}
+        />
         <tbody>
           {sync.deadLetters.map((letter) => (
             <tr key={letter.id}>
