@@ -4,6 +4,7 @@ import { resolveConfig } from "../config/index.js";
 import { createBillhook } from "../engine.js";
 import { ManualClock } from "../kernel/index.js";
 import { openStorage } from "../storage/open-storage.js";
+import { proSubscription } from "../testing/billing-fixtures.js";
 import { testCatalog } from "../testing/polar-harness.js";
 import { requireFeature } from "./require-feature.js";
 
@@ -21,22 +22,7 @@ describe("requireFeature middleware", () => {
       ),
     });
     await storage.transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: "sub_1",
-          externalCustomerId: "alice",
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
-          status: "active",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: clock.now(),
-          currentPeriodEnd: new Date(clock.now().getTime() + 30 * 86_400_000),
-          pastDueAt: null,
-          endedAt: null,
-          modifiedAt: clock.now(),
-        },
-      }),
+      billhook.billing.apply(stores, "polar", proSubscription("alice", clock.now())),
     );
     const app = new Hono().get(
       "/export",
@@ -48,22 +34,15 @@ describe("requireFeature middleware", () => {
     expect(await allowed.text()).toBe("exported");
 
     await storage.transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: "sub_2",
-          externalCustomerId: "carol",
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
+      billhook.billing.apply(
+        stores,
+        "polar",
+        proSubscription("carol", new Date(clock.now().getTime() - 40 * 86_400_000), {
           status: "past_due",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: new Date(clock.now().getTime() - 40 * 86_400_000),
-          currentPeriodEnd: new Date(clock.now().getTime() - 10 * 86_400_000),
           pastDueAt: new Date(clock.now().getTime() - 9 * 86_400_000),
-          endedAt: null,
           modifiedAt: clock.now(),
-        },
-      }),
+        }),
+      ),
     );
     const overdue = await app.request("/export", { headers: { "x-user": "carol" } });
     expect(overdue.status).toBe(402);

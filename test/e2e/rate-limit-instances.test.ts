@@ -8,6 +8,7 @@ import { resolveConfig } from "../../src/config/index.js";
 import { createBillhook } from "../../src/engine.js";
 import { randomBase62 } from "../../src/kernel/index.js";
 import { openStorage } from "../../src/storage/open-storage.js";
+import { proSubscription } from "../../src/testing/billing-fixtures.js";
 import { redisAvailableForTests, testRedisUrl } from "../../src/testing/redis.js";
 
 const redisUrl = testRedisUrl;
@@ -72,22 +73,7 @@ const redisUp = await redisAvailableForTests(redisUrl);
     serverKey = (await billhook.apiKeys.create({ scope: "server", name: "rate test" })).secret;
     const now = new Date();
     await storage.transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: `sub_${customerId}`,
-          externalCustomerId: customerId,
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
-          status: "active",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: now,
-          currentPeriodEnd: new Date(now.getTime() + 30 * 86_400_000),
-          pastDueAt: null,
-          endedAt: null,
-          modifiedAt: now,
-        },
-      }),
+      billhook.billing.apply(stores, "polar", proSubscription(customerId, now)),
     );
     await billhook.close();
     const environment = {

@@ -3,6 +3,7 @@ import { resolveConfig } from "../../src/config/index.js";
 import { type Billhook, createBillhook } from "../../src/engine.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { ManualClock, randomBase62 } from "../../src/kernel/index.js";
+import { proSubscription } from "../../src/testing/billing-fixtures.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
 import { authorized } from "../../src/testing/test-engine.js";
 
@@ -38,24 +39,11 @@ describeEachDialect("rate limits over HTTP", (fixture) => {
   const check = (customerId: string) =>
     app.request(`/v1/entitlements/check?customerId=${customerId}&feature=generate`, authorized(serverKey));
   const subscribe = (customerId: string) =>
-    fixture.storage().transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: `sub_${customerId}`,
-          externalCustomerId: customerId,
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
-          status: "active",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: clock.now(),
-          currentPeriodEnd: new Date(clock.now().getTime() + 30 * 86_400_000),
-          pastDueAt: null,
-          endedAt: null,
-          modifiedAt: clock.now(),
-        },
-      }),
-    );
+    fixture
+      .storage()
+      .transaction((stores) =>
+        billhook.billing.apply(stores, "polar", proSubscription(customerId, clock.now())),
+      );
 
   beforeAll(async () => {
     billhook = createBillhook({ storage: fixture.storage(), clock, config });

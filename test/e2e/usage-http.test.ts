@@ -5,6 +5,7 @@ import { type Billhook, createBillhook } from "../../src/engine.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { requireFeature } from "../../src/http/require-feature.js";
 import { ManualClock, randomBase62 } from "../../src/kernel/index.js";
+import { proSubscription } from "../../src/testing/billing-fixtures.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
 import { authorized } from "../../src/testing/test-engine.js";
 
@@ -80,24 +81,15 @@ describeEachDialect("usage over HTTP", (fixture) => {
 
   it("blocks with 402 QUOTA_EXCEEDED at the limit and allows again once the month resets", async () => {
     const customerId = `c_${randomBase62(8)}`;
-    await fixture.storage().transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: `sub_${customerId}`,
-          externalCustomerId: customerId,
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
-          status: "active",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: clock.now(),
-          currentPeriodEnd: null,
-          pastDueAt: null,
-          endedAt: null,
-          modifiedAt: clock.now(),
-        },
-      }),
-    );
+    await fixture
+      .storage()
+      .transaction((stores) =>
+        billhook.billing.apply(
+          stores,
+          "polar",
+          proSubscription(customerId, clock.now(), { currentPeriodEnd: null }),
+        ),
+      );
     const guarded = new OpenAPIHono();
     guarded.get("/api", requireFeature(billhook, "api", { customerId: () => customerId }), (c) =>
       c.text("ok"),

@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "../../config/index.js";
 import { type Billhook, createBillhook } from "../../engine.js";
 import { ManualClock, randomBase62, ValidationError } from "../../kernel/index.js";
+import { proSubscription } from "../../testing/billing-fixtures.js";
 import { describeEachDialect } from "../../testing/storage-matrix.js";
 import type { UsageEventInput } from "./usage-types.js";
 
@@ -34,24 +35,15 @@ describeEachDialect("usage", (fixture) => {
   const clock = new ManualClock(new Date("2026-03-10T12:00:00Z"));
   const customer = () => `u_${randomBase62(8)}`;
   const subscribe = (customerId: string, startAt: Date) =>
-    fixture.storage().transaction((stores) =>
-      billhook.billing.apply(stores, "polar", {
-        kind: "subscription",
-        subscription: {
-          providerSubscriptionId: `sub_${customerId}`,
-          externalCustomerId: customerId,
-          providerProductId: "prod_pro",
-          catalogKey: "pro",
-          status: "active",
-          cancelAtPeriodEnd: false,
-          currentPeriodStart: startAt,
-          currentPeriodEnd: new Date(startAt.getTime() + 30 * 86_400_000),
-          pastDueAt: null,
-          endedAt: null,
-          modifiedAt: clock.now(),
-        },
-      }),
-    );
+    fixture
+      .storage()
+      .transaction((stores) =>
+        billhook.billing.apply(
+          stores,
+          "polar",
+          proSubscription(customerId, startAt, { modifiedAt: clock.now() }),
+        ),
+      );
 
   beforeAll(() => {
     billhook = createBillhook({ storage: fixture.storage(), clock, config });

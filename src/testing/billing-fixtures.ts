@@ -1,0 +1,31 @@
+import type { ProviderEvent, ProviderSubscription } from "../modules/provider/index.js";
+
+const day = 86_400_000;
+
+/**
+ * The provider reporting an active subscription of `customerId` to the catalog's `pro` plan, started at
+ * `startAt` for a 30-day period (what `billing.apply` books), with `overrides` for other states.
+ */
+export function proSubscription(
+  customerId: string,
+  startAt: Date,
+  overrides: Partial<ProviderSubscription> = {},
+): ProviderEvent {
+  return {
+    kind: "subscription",
+    subscription: {
+      providerSubscriptionId: `sub_${customerId}`,
+      externalCustomerId: customerId,
+      providerProductId: "prod_pro",
+      catalogKey: "pro",
+      status: "active",
+      cancelAtPeriodEnd: false,
+      currentPeriodStart: startAt,
+      currentPeriodEnd: new Date(startAt.getTime() + 30 * day),
+      pastDueAt: null,
+      endedAt: null,
+      modifiedAt: startAt,
+      ...overrides,
+    },
+  };
+}
