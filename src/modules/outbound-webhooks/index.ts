@@ -5,7 +5,7 @@ export {
   OutboundDispatcher,
   webhookBody,
 } from "./outbound-dispatcher.js";
-export type { EndpointChange, OutboundStore, OutboundStores } from "./outbound-store.js";
+export type { AttemptOutcome, EndpointChange, OutboundStore, OutboundStores } from "./outbound-store.js";
 export * from "./outbound-types.js";
 export {
   type AddressVetter,

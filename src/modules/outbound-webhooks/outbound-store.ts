@@ -38,17 +38,7 @@ export interface OutboundStore {
   listDeliverable(nowMs: number, limit: number): Promise<OutboundDelivery[]>;
   /** Claims a delivery for `leaseMs`; false when another worker holds it or it is no longer due. */
   claim(id: string, nowMs: number, leaseMs: number): Promise<boolean>;
-  recordAttempt(
-    id: string,
-    outcome: {
-      delivered: boolean;
-      statusCode: number | null;
-      error: string | null;
-      responseBody: string | null;
-      nextAttemptAtMs: number;
-    },
-    nowMs: number,
-  ): Promise<void>;
+  recordAttempt(id: string, outcome: AttemptOutcome, nowMs: number): Promise<void>;
   /** Makes deliveries due again now, delivered or not. */
   requeue(ids: string[], nowMs: number): Promise<number>;
   /** Makes every pending delivery of an endpoint due now (after a resume). */
@@ -64,4 +54,13 @@ export interface OutboundStore {
 
 export interface OutboundStores {
   outbound: OutboundStore;
+}
+
+/** What one delivery attempt came to, and when to try again if it failed. */
+export interface AttemptOutcome {
+  delivered: boolean;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  nextAttemptAtMs: number;
 }

@@ -17,6 +17,26 @@ import type { CreditGrantsTable, CreditHoldsTable, Schema } from "../schema.js";
 /** Grants a balance may burn at most; far above what one customer holds at once. */
 const spendableGrantsMax = 1_000;
 
+/**
+ * A balance's grants that still hold credits, in the order spends burn them: expiring first (soonest
+ * first), then by priority, then oldest.
+ */
+function inBurnOrder<O>(
+  query: SelectQueryBuilder<Schema, "credit_grants", O>,
+  customerId: string,
+  creditType: string,
+): SelectQueryBuilder<Schema, "credit_grants", O> {
+  return query
+    .where("customer_id", "=", customerId)
+    .where("credit_type", "=", creditType)
+    .where("amount_remaining", ">", 0)
+    .orderBy(sql`case when expires_at_ms is null then 1 else 0 end`)
+    .orderBy("expires_at_ms")
+    .orderBy("priority")
+    .orderBy("granted_at_ms")
+    .orderBy("id");
+}
+
 // Every spend runs these two: compiled once per dialect, not built per call.
 const dueWork = precompiled((db, customerId: string, creditType: string, nowMs: number) =>
   db
@@ -44,18 +64,7 @@ const burnFirst = precompiled((db, customerId: string, creditType: string, amoun
     .where(
       "id",
       "=",
-      db
-        .selectFrom("credit_grants")
-        .select("id")
-        .where("customer_id", "=", customerId)
-        .where("credit_type", "=", creditType)
-        .where("amount_remaining", ">", 0)
-        .orderBy(sql`case when expires_at_ms is null then 1 else 0 end`)
-        .orderBy("expires_at_ms")
-        .orderBy("priority")
-        .orderBy("granted_at_ms")
-        .orderBy("id")
-        .limit(1),
+      inBurnOrder(db.selectFrom("credit_grants").select("id"), customerId, creditType).limit(1),
     )
     .where("amount_remaining", ">=", amount)
     .returning("id"),
@@ -115,18 +124,9 @@ export class KyselyCreditStore implements CreditStore {
   }
 
   #spendable(customerId: string, creditType: string) {
-    return this.#db
-      .selectFrom("credit_grants")
-      .selectAll()
-      .where("customer_id", "=", customerId)
-      .where("credit_type", "=", creditType)
-      .where("amount_remaining", ">", 0)
-      .orderBy(sql`case when expires_at_ms is null then 1 else 0 end`)
-      .orderBy("expires_at_ms")
-      .orderBy("priority")
-      .orderBy("granted_at_ms")
-      .orderBy("id")
-      .limit(spendableGrantsMax);
+    return inBurnOrder(this.#db.selectFrom("credit_grants").selectAll(), customerId, creditType).limit(
+      spendableGrantsMax,
+    );
   }
 
   async listDueGrants(customerId: string, creditType: string, nowMs: number): Promise<GrantRecord[]> {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type {
+  AttemptOutcome,
   EndpointChange,
   EndpointStatus,
   OutboundDelivery,
@@ -179,17 +180,7 @@ export class KyselyOutboundStore implements OutboundStore {
     return claimed !== undefined;
   }
 
-  async recordAttempt(
-    id: string,
-    outcome: {
-      delivered: boolean;
-      statusCode: number | null;
-      error: string | null;
-      responseBody: string | null;
-      nextAttemptAtMs: number;
-    },
-    nowMs: number,
-  ): Promise<void> {
+  async recordAttempt(id: string, outcome: AttemptOutcome, nowMs: number): Promise<void> {
     await this.#db
       .updateTable("outbound_deliveries")
       .set((eb) => ({
