@@ -1,13 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Billhook } from "../engine.js";
 import { BillhookError, ValidationError } from "../kernel/index.js";
 import { renderApiReference } from "./api-reference.js";
 import { type DashboardAssets, dashboardRoutes } from "./dashboard-assets.js";
+import { errorResponse } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
+import { checkPath, leanCheck } from "./lean-check.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { idempotency } from "./middleware/idempotency.js";
 import { requestLog } from "./middleware/request-log.js";
@@ -47,6 +48,11 @@ export const apiVersion = "0.1.0";
 export interface HttpAppOptions {
   /** The built admin dashboard, served at `/dashboard/`; without it that path explains how to build it. */
   dashboardAssets?: DashboardAssets | null;
+  /**
+   * Whether `check` from a server key takes its lean path (lean-check.ts); on by default. Off only
+   * to compare that path's answers with the general chain's.
+   */
+  leanCheck?: boolean;
 }
 
 export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}): OpenAPIHono<HttpEnv> {
@@ -64,6 +70,7 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
     },
   });
 
+  if (options.leanCheck !== false) app.use(checkPath, leanCheck(billhook));
   app.use("*", requestId());
   app.use("*", async (c, next) => {
     c.set("billhook", billhook);
@@ -111,18 +118,7 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
     });
   });
 
-  app.onError((error, c) => {
-    const mapped = fromFrameworkError(error);
-    if (!(mapped instanceof BillhookError)) {
-      billhook.logger.error(
-        { requestId: c.get("requestId"), error: error instanceof Error ? error.stack : String(error) },
-        "unhandled error",
-      );
-    }
-    // An error may carry response headers (429's Retry-After and RateLimit-*).
-    const headers = (mapped as { headers?: Record<string, string> } | null)?.headers ?? {};
-    return problemResponse(mapped, c.get("requestId"), headers);
-  });
+  app.onError((error, c) => errorResponse(billhook, error, c));
   app.notFound((c) =>
     problemResponse(
       new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
@@ -173,12 +169,4 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
   app.get("/openapi.json", (c) => c.json(app.getOpenAPI31Document(documentConfig)));
   app.get("/docs", (c) => c.html(renderApiReference(app.getOpenAPI31Document(documentConfig) as never)));
   return app;
-}
-
-/** Hono's own errors (an unparseable body) become typed problems like ours. */
-function fromFrameworkError(error: unknown): unknown {
-  if (error instanceof SyntaxError || (error instanceof HTTPException && error.status === 400)) {
-    return new BillhookError("MALFORMED_REQUEST", "The request body is not valid JSON.");
-  }
-  return error;
 }

@@ -12,20 +12,28 @@ const encoder = new TextEncoder();
 type NodeCreateHash = (algorithm: "sha256") => {
   update(text: string, encoding: "utf8"): { digest(encoding: "hex"): string };
 };
+/** `crypto.hash` (Node 20.12+, 21.7+): one call, no Hash object, about twice as fast for short input. */
+type NodeHash = (algorithm: "sha256", text: string) => string;
 
-/** `node:crypto`'s createHash, found without importing it, so other runtimes load this file too. */
-const nativeCreateHash: NodeCreateHash | undefined = (() => {
+/** `node:crypto`'s hashing, found without importing it, so other runtimes load this file too. */
+const nativeSha256Hex: ((text: string) => string) | undefined = (() => {
   try {
     const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const module = runtime?.getBuiltinModule?.("node:crypto") as { createHash?: NodeCreateHash } | undefined;
-    return typeof module?.createHash === "function" ? module.createHash : undefined;
+    const module = runtime?.getBuiltinModule?.("node:crypto") as
+      | { createHash?: NodeCreateHash; hash?: NodeHash }
+      | undefined;
+    const { hash, createHash } = module ?? {};
+    if (typeof hash === "function") return (text) => hash("sha256", text);
+    if (typeof createHash === "function")
+      return (text) => createHash("sha256").update(text, "utf8").digest("hex");
+    return undefined;
   } catch {
     return undefined;
   }
 })();
 
 export function sha256Hex(text: string): string {
-  if (nativeCreateHash) return nativeCreateHash("sha256").update(text, "utf8").digest("hex");
+  if (nativeSha256Hex) return nativeSha256Hex(text);
   return bytesToHex(sha256(encoder.encode(text)));
 }
 

@@ -8,6 +8,12 @@ export interface StoreAccess<Stores> {
   transaction<T>(work: (stores: Stores, unit: UnitOfWork) => Promise<T>): Promise<T>;
   /** Runs `work` outside any write transaction (plain reads). */
   read<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  /**
+   * A value that changes whenever a write, by this process or another, may have changed what `read`
+   * returns: a service may keep a read in memory for exactly as long as the stamp stays the same.
+   * Null (or absent) when the database cannot tell cheaply; nothing may then be kept.
+   */
+  changeStamp?(): string | null;
 }
 
 /** The open transaction itself, for work that must be able to undo part of it. */

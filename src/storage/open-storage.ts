@@ -25,7 +25,8 @@ export function openStorage(options: OpenStorageOptions = {}): Storage {
     return new Storage(db, "postgres", options);
   }
   const filename = url === ":memory:" ? url : resolve(url.replace(/^(sqlite|file):(\/\/)?/, ""));
-  return new Storage(openSqlite({ filename }), "sqlite", options);
+  const { db, changeStamp } = openSqlite({ filename });
+  return new Storage(db, "sqlite", { ...options, changeStamp });
 }
 
 /** A readable description of where the data lives, with any password removed. */

@@ -8,6 +8,7 @@ import {
   Kysely,
   SqliteDialect,
   type SqliteDialectConfig,
+  type SqliteStatement,
 } from "kysely";
 import { SafeIntegerPlugin } from "./safe-integer-plugin.js";
 import type { Schema } from "./schema.js";
@@ -28,7 +29,23 @@ export interface SqliteOptions {
  * several processes (or connections) can share the file, and `BEGIN IMMEDIATE` so a write transaction takes the write
  * lock up front instead of failing half-way when it upgrades from a read lock.
  */
-export function openSqlite(options: SqliteOptions): Kysely<Schema> {
+export interface SqliteConnection {
+  db: Kysely<Schema>;
+  /**
+   * Changes whenever the database may have changed (`StoreAccess.changeStamp`). Two parts:
+   * - every write statement run by any connection of this process counts at once (`processWrites`);
+   * - a commit by another process moves SQLite's `data_version`, which costs a file lock to read, so
+   *   it is read once per event-loop turn: every request that arrived before such a commit finished
+   *   sees it. (Only a pipelined request arriving during the very turn could be answered as of the
+   *   turn's start, which is when it was sent.)
+   */
+  changeStamp: () => string;
+}
+
+/** Write statements run by every SQLite connection of this process (see `countingWrites`). */
+const processWrites = { count: 0 };
+
+export function openSqlite(options: SqliteOptions): SqliteConnection {
   if (options.filename !== ":memory:") mkdirSync(dirname(options.filename), { recursive: true });
   const database = new SqliteDatabase(options.filename);
   database.pragma("journal_mode = WAL");
@@ -36,10 +53,24 @@ export function openSqlite(options: SqliteOptions): Kysely<Schema> {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.defaultSafeIntegers(true);
-  return new Kysely<Schema>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
-    plugins: [new SafeIntegerPlugin()],
-  });
+  const dataVersion = database.prepare("pragma data_version").pluck().safeIntegers(false);
+  let otherCommits: number | null = null;
+  const forgetOtherCommits = () => {
+    otherCommits = null;
+  };
+  return {
+    db: new Kysely<Schema>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(database, processWrites) }),
+      plugins: [new SafeIntegerPlugin()],
+    }),
+    changeStamp: () => {
+      if (otherCommits === null) {
+        otherCommits = dataVersion.get() as number;
+        setImmediate(forgetOtherCommits);
+      }
+      return `${otherCommits}:${processWrites.count}`;
+    },
+  };
 }
 
 /** Distinct SQL texts kept prepared; Billhook's queries are few and parameterised, so this is plenty. */
@@ -48,20 +79,43 @@ const preparedStatementsMax = 500;
 /**
  * Kysely prepares every statement anew, which costs more than running it. Caching prepared
  * statements by SQL text is safe here because better-sqlite3 runs each statement to completion
- * synchronously and Kysely serialises all use of the one connection.
+ * synchronously and Kysely serialises all use of the one connection. Every statement that may write
+ * (`insert … returning` included, which Kysely runs with `all`) counts in `writes` as it runs.
  */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig["database"] {
-  const statements = new Map<string, SqliteDatabase.Statement>();
+function withStatementCache(
+  database: SqliteDatabase.Database,
+  writes: { count: number },
+): SqliteDialectConfig["database"] {
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare: (text: string) => {
       let statement = statements.get(text);
       if (!statement) {
         if (statements.size >= preparedStatementsMax) statements.clear();
-        statement = database.prepare(text);
+        statement = countingWrites(database.prepare(text), writes);
         statements.set(text, statement);
       }
       return statement;
+    },
+  };
+}
+
+function countingWrites(statement: SqliteDatabase.Statement, writes: { count: number }): SqliteStatement {
+  if (statement.readonly) return statement;
+  return {
+    reader: statement.reader,
+    all: (parameters) => {
+      writes.count++;
+      return statement.all(parameters);
+    },
+    iterate: (parameters) => {
+      writes.count++;
+      return statement.iterate(parameters);
+    },
+    run: (parameters) => {
+      writes.count++;
+      return statement.run(parameters);
     },
   };
 }

@@ -71,6 +71,8 @@ export interface StorageOptions {
   transactionRetryDeadlineMs?: number;
   /** Upper bound of the randomized back-off between attempts. */
   retryDelayMsMax?: number;
+  /** The driver's change stamp (`StoreAccess.changeStamp`); without one, nothing read is kept. */
+  changeStamp?: () => string;
 }
 
 /**
@@ -82,6 +84,7 @@ export class Storage implements StoreAccess<Stores> {
   readonly #db: Kysely<Schema>;
   readonly #transactionRetryDeadlineMs: number;
   readonly #retryDelayMsMax: number;
+  readonly #changeStamp: (() => string) | null;
   readonly #accountCache = new AccountCache();
   /** Callbacks waiting for the commit of the transaction that handed out these stores. */
   readonly #afterCommit = new WeakMap<Stores, Array<() => void>>();
@@ -91,6 +94,7 @@ export class Storage implements StoreAccess<Stores> {
     this.dialect = dialect;
     this.#transactionRetryDeadlineMs = options.transactionRetryDeadlineMs ?? 5_000;
     this.#retryDelayMsMax = options.retryDelayMsMax ?? 50;
+    this.#changeStamp = options.changeStamp ?? null;
   }
 
   /**
@@ -132,6 +136,10 @@ export class Storage implements StoreAccess<Stores> {
 
   async read<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
     return work(this.#createStores(this.#db));
+  }
+
+  changeStamp(): string | null {
+    return this.#changeStamp === null ? null : this.#changeStamp();
   }
 
   async migrate(): Promise<MigrationReport> {

@@ -1,11 +1,17 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { HttpEnv } from "../http-env.js";
 
 /** One structured line per request. Only the method, path and outcome: never headers or bodies. */
 export const requestLog = createMiddleware<HttpEnv>(async (c, next) => {
-  const startedAt = performance.now();
+  const startedAtMs = performance.now();
   await next();
-  const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
+  logRequest(c, startedAtMs);
+});
+
+/** The request's line, once `c.res` holds what it was answered. */
+export function logRequest(c: Context<HttpEnv>, startedAtMs: number): void {
+  const durationMs = Math.round((performance.now() - startedAtMs) * 100) / 100;
   const fields = {
     requestId: c.get("requestId"),
     method: c.req.method,
@@ -16,4 +22,4 @@ export const requestLog = createMiddleware<HttpEnv>(async (c, next) => {
   };
   if (c.res.status >= 500) c.get("billhook").logger.error(fields, "request failed");
   else c.get("billhook").logger.info(fields, "request");
-});
+}

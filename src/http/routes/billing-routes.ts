@@ -56,6 +56,13 @@ const checkResultSchema = z
   })
   .openapi("CheckResult");
 
+/** `check`'s query, shared with the lean path that answers it ahead of the middleware chain (lean-check.ts). */
+export const checkQuerySchema = z.object({
+  customerId,
+  feature: z.string().min(1).max(64),
+  units: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
 export const checkRoute = createRoute(
   customerAccessible("server", {
     method: "get",
@@ -63,13 +70,7 @@ export const checkRoute = createRoute(
     tags,
     summary:
       "May this customer use this feature (for `units`, when it is credit-backed)? Indexed reads; never calls the provider.",
-    request: {
-      query: z.object({
-        customerId,
-        feature: z.string().min(1).max(64),
-        units: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-      }),
-    },
+    request: { query: checkQuerySchema },
     responses: {
       200: jsonResponse(checkResultSchema, "The answer (allowed or not)."),
       404: problemResponse("The catalog declares no such feature."),

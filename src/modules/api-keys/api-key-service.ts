@@ -37,6 +37,12 @@ export class ApiKeys {
    * A revocation on this instance takes effect at once; on other instances within that time.
    */
   readonly #cache = new Map<string, { record: ApiKeyRecord | null; readAtMs: number }>();
+  /**
+   * Keys already verified, by the SHA-256 of their secret, under the same time limit: a request with a
+   * known key costs one hash and one lookup. Looking up by hash leaks nothing a timing attack could
+   * use; unknown, malformed and revoked secrets never enter and take the constant-time path.
+   */
+  readonly #verified = new Map<string, { apiKey: ApiKey; readAtMs: number }>();
 
   constructor(access: StoreAccess<ApiKeyStores>, clock: Clock, options: { cacheTtlMs?: number } = {}) {
     this.#access = access;
@@ -67,13 +73,19 @@ export class ApiKeys {
 
   /** The key a secret belongs to, or null for any reason at all (the caller must not say which). */
   async authenticate(secret: string): Promise<ApiKey | null> {
+    const presentedHash = sha256Hex(secret);
+    const nowMs = this.#clock.now().getTime();
+    const verified = this.#verified.get(presentedHash);
+    if (verified !== undefined && nowMs - verified.readAtMs < this.#cacheTtlMs) return verified.apiKey;
     const wellFormed = secretPattern.test(secret);
     const prefix = secret.slice(0, secretPrefix.length + displayRandomLength);
     const record = wellFormed ? await this.#findByPrefix(prefix) : null;
-    const presentedHash = sha256Hex(secret);
     const matches = timingSafeEqual(presentedHash, record?.secretHash ?? decoyHash);
     if (!record || !matches || record.revokedAt !== null) return null;
-    return withoutHash(record);
+    const apiKey = Object.freeze(withoutHash(record));
+    if (this.#verified.size >= cachedKeysMax) this.#verified.clear();
+    this.#verified.set(presentedHash, { apiKey, readAtMs: nowMs });
+    return apiKey;
   }
 
   async #findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
@@ -98,6 +110,7 @@ export class ApiKeys {
     const record = await this.#access.transaction((stores) => stores.apiKeys.revoke(idOrPrefix, nowMs));
     if (!record) throw new NotFoundError("API key", idOrPrefix);
     this.#cache.delete(record.prefix);
+    this.#verified.delete(record.secretHash);
     return withoutHash(record);
   }
 }

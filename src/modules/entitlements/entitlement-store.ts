@@ -21,8 +21,11 @@ export interface EntitlementStore {
     rows: EntitlementRow[],
     updatedAtMs: number,
   ): Promise<void>;
-  /** Rows of this customer (and feature, if given) still active at `nowMs`. */
-  findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]>;
-  /** Rows of this customer and feature that lapsed for a reason payment would cure. */
-  findLapsed(customerId: string, nowMs: number, featureKey: string): Promise<EntitlementRow[]>;
+  /** Rows of this customer still active at `nowMs`. */
+  findActive(customerId: string, nowMs: number): Promise<EntitlementRow[]>;
+  /**
+   * Every row of this customer and feature, whether active, ended or lapsed: `check` decides by the
+   * clock, so a row it keeps in memory stays right as time passes.
+   */
+  findOfFeature(customerId: string, featureKey: string): Promise<EntitlementRow[]>;
 }

@@ -87,6 +87,9 @@ export type RateLimitedCheckResult = (
 /** Reads a customer's available credits of one type (the credits module, wired by the engine). */
 export type CreditBalanceReader = (customerId: string, creditType: string) => Promise<number>;
 
+/** Kept reads at most; past it the memory starts over (a bound, not a policy: misses only cost a read). */
+const keptReadsMax = 10_000;
+
 /**
  * Answers "may this customer use this feature?" from the entitlement projection: one indexed read,
  * no scan of events and no call to the provider.
@@ -99,6 +102,8 @@ export class Entitlements {
   readonly #creditBalance: CreditBalanceReader | null;
   readonly #meterQuota: MeterQuotaReader | null;
   readonly #rateLimit: RateLimitGate | null;
+  /** Reads kept in memory, by customer and feature, with the change stamp they were read at. */
+  readonly #kept = new Map<string, { stamp: string; rows: EntitlementRow[] }>();
 
   constructor(
     access: StoreAccess<EntitlementStores>,
@@ -124,11 +129,9 @@ export class Entitlements {
    */
   async check(input: { customerId: string; feature: string }): Promise<CheckResult> {
     this.#requireFeature(input.feature);
+    const rows = await this.#rowsOf(input.customerId, input.feature);
     const nowMs = this.#clock.now().getTime();
-    const rows = await this.#access.read((stores) =>
-      stores.entitlements.findActive(input.customerId, nowMs, input.feature),
-    );
-    const best = strongest(rows);
+    const best = strongest(rows.filter((row) => row.activeUntilMs === null || row.activeUntilMs > nowMs));
     if (best) {
       return {
         allowed: true,
@@ -141,19 +144,17 @@ export class Entitlements {
         upgradeUrl: null,
       };
     }
-    const lapsed = await this.#access.read((stores) =>
-      stores.entitlements.findLapsed(input.customerId, nowMs, input.feature),
-    );
-    if (lapsed[0]) {
+    const lapsed = rows.find((row) => row.lapseCode !== null);
+    if (lapsed) {
       return {
         allowed: false,
         code: "PAYMENT_REQUIRED",
         feature: input.feature,
         customerId: input.customerId,
         grantedBy: {
-          catalogKey: lapsed[0].catalogKey,
-          sourceKind: lapsed[0].sourceKind,
-          sourceId: lapsed[0].sourceId,
+          catalogKey: lapsed.catalogKey,
+          sourceKind: lapsed.sourceKind,
+          sourceId: lapsed.sourceId,
         },
         activeUntil: null,
         upgradeProduct: null,
@@ -251,6 +252,25 @@ export class Entitlements {
       code: allowed ? "ALLOWED" : "QUOTA_EXCEEDED",
       upgradeUrl: allowed ? null : this.#upgradeUrl(input.feature, null),
     };
+  }
+
+  /**
+   * The customer's projection rows for one feature, from memory while the storage's change stamp
+   * says nothing was written since they were read (exact, not a time-to-live), else from the store.
+   * The stamp is taken before the read, so a write racing the read only costs a second read.
+   */
+  async #rowsOf(customerId: string, feature: string): Promise<EntitlementRow[]> {
+    const stamp = this.#access.changeStamp?.() ?? null;
+    if (stamp === null) {
+      return this.#access.read((stores) => stores.entitlements.findOfFeature(customerId, feature));
+    }
+    const key = `${customerId}\u0000${feature}`;
+    const kept = this.#kept.get(key);
+    if (kept !== undefined && kept.stamp === stamp) return kept.rows;
+    const rows = await this.#access.read((stores) => stores.entitlements.findOfFeature(customerId, feature));
+    if (this.#kept.size >= keptReadsMax) this.#kept.clear();
+    this.#kept.set(key, { stamp, rows });
+    return rows;
   }
 
   #requireFeature(key: string) {

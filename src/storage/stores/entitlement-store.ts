@@ -4,23 +4,13 @@ import type { DialectName } from "../dialect.js";
 import { precompiled } from "../precompiled.js";
 import type { EntitlementsTable, Schema } from "../schema.js";
 
-// `check` runs these on every call: compiled once, not per request.
-const activeOfFeature = precompiled((db, customerId: string, nowMs: number, featureKey: string) =>
+// `check` runs this on every call: compiled once, not per request.
+const ofFeature = precompiled((db, customerId: string, featureKey: string) =>
   db
     .selectFrom("entitlements")
     .selectAll()
     .where("customer_id", "=", customerId)
-    .where("feature_key", "=", featureKey)
-    .where((eb) => eb.or([eb("active_until_ms", "is", null), eb("active_until_ms", ">", nowMs)])),
-);
-const lapsedOfFeature = precompiled((db, customerId: string, nowMs: number, featureKey: string) =>
-  db
-    .selectFrom("entitlements")
-    .selectAll()
-    .where("customer_id", "=", customerId)
-    .where("feature_key", "=", featureKey)
-    .where("lapse_code", "is not", null)
-    .where("active_until_ms", "<=", nowMs),
+    .where("feature_key", "=", featureKey),
 );
 
 export class KyselyEntitlementStore implements EntitlementStore {
@@ -61,12 +51,7 @@ export class KyselyEntitlementStore implements EntitlementStore {
       .execute();
   }
 
-  async findActive(customerId: string, nowMs: number, featureKey?: string): Promise<EntitlementRow[]> {
-    if (featureKey !== undefined) {
-      return (await activeOfFeature.execute(this.#db, this.#dialect, customerId, nowMs, featureKey)).map(
-        toRow,
-      );
-    }
+  async findActive(customerId: string, nowMs: number): Promise<EntitlementRow[]> {
     const query = this.#db
       .selectFrom("entitlements")
       .selectAll()
@@ -75,8 +60,8 @@ export class KyselyEntitlementStore implements EntitlementStore {
     return (await query.execute()).map(toRow);
   }
 
-  async findLapsed(customerId: string, nowMs: number, featureKey: string): Promise<EntitlementRow[]> {
-    return (await lapsedOfFeature.execute(this.#db, this.#dialect, customerId, nowMs, featureKey)).map(toRow);
+  async findOfFeature(customerId: string, featureKey: string): Promise<EntitlementRow[]> {
+    return (await ofFeature.execute(this.#db, this.#dialect, customerId, featureKey)).map(toRow);
   }
 }
 

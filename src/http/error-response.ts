@@ -1,0 +1,31 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Billhook } from "../engine.js";
+import { BillhookError } from "../kernel/index.js";
+import type { HttpEnv } from "./http-env.js";
+import { problemResponse } from "./problem.js";
+
+/**
+ * What the app answers for an error thrown while handling a request: a typed problem, with the
+ * error's own headers (429's Retry-After and RateLimit-*). Anything unexpected is logged and
+ * answered as a bare 500.
+ */
+export function errorResponse(billhook: Billhook, error: unknown, c: Context<HttpEnv>): Response {
+  const mapped = fromFrameworkError(error);
+  if (!(mapped instanceof BillhookError)) {
+    billhook.logger.error(
+      { requestId: c.get("requestId"), error: error instanceof Error ? error.stack : String(error) },
+      "unhandled error",
+    );
+  }
+  const headers = (mapped as { headers?: Record<string, string> } | null)?.headers ?? {};
+  return problemResponse(mapped, c.get("requestId"), headers);
+}
+
+/** Hono's own errors (an unparseable body) become typed problems like ours. */
+function fromFrameworkError(error: unknown): unknown {
+  if (error instanceof SyntaxError || (error instanceof HTTPException && error.status === 400)) {
+    return new BillhookError("MALFORMED_REQUEST", "The request body is not valid JSON.");
+  }
+  return error;
+}

@@ -1,0 +1,74 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Billhook } from "../engine.js";
+import { scopeAllows } from "../modules/api-keys/index.js";
+import { errorResponse } from "./error-response.js";
+import type { HttpEnv } from "./http-env.js";
+import { logRequest } from "./middleware/request-log.js";
+import { RateLimitedError, rateLimitHeaders } from "./rate-limit-headers.js";
+import { requestHeader } from "./request-headers.js";
+import { checkQuerySchema } from "./routes/billing-routes.js";
+
+export const checkPath = "/v1/entitlements/check";
+const secretKeyBearer = /^Bearer (bh_sk_[^\s]+)$/;
+const requestIdPattern = /^[\w\-=]{1,255}$/;
+
+/**
+ * `GET /v1/entitlements/check` from a server holding a secret key, answered ahead of the general
+ * middleware chain: the call apps make before every gated action, so its cost is the product's.
+ * It does what that chain and the route would do for such a request (request id, `Vary: Origin`,
+ * authentication and scope, the route's own query schema, the same errors through the app's error
+ * handler, one log line) in one step, and builds the response with plain headers.
+ *
+ * Whatever it does not cover goes on down the general path untouched, before anything has been
+ * counted: a browser (`Origin`), a customer token or a dashboard session, another method, and a key
+ * or query that does not pass (which the general path then refuses with its usual problem).
+ * `lean-check.test.ts` holds it to the general path's answers, request by request.
+ */
+export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    if (c.req.method !== "GET" || requestHeader(c, "origin") !== undefined) return next();
+    const bearer = secretKeyBearer.exec(requestHeader(c, "authorization") ?? "");
+    if (!bearer) return next();
+    const startedAtMs = performance.now();
+    const apiKey = await billhook.apiKeys.authenticate(bearer[1]!);
+    if (!apiKey || !scopeAllows(apiKey.scope, "server")) return next();
+    const query = checkQuerySchema.safeParse(queryOf(c));
+    if (!query.success) return next();
+
+    const requestId = requestIdOf(c);
+    c.set("requestId", requestId);
+    c.set("billhook", billhook);
+    c.set("apiKey", apiKey);
+    try {
+      const result = await billhook.entitlements.checkUnits(query.data);
+      if (result.code === "RATE_LIMITED") throw new RateLimitedError(result);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "x-request-id": requestId,
+        vary: "Origin",
+        ...("rateLimit" in result ? rateLimitHeaders(result.rateLimit) : {}),
+      };
+      c.res = new Response(JSON.stringify(result), { status: 200, headers });
+    } catch (error) {
+      // Answered as the app's error handler answers the route, with the chain's headers.
+      c.res = errorResponse(billhook, error, c);
+      c.res.headers.set("x-request-id", requestId);
+      c.res.headers.set("vary", "Origin");
+    }
+    logRequest(c, startedAtMs);
+  };
+}
+
+/** The query as Hono's validator hands it to the route's schema: a repeated name becomes a list. */
+function queryOf(c: Context<HttpEnv>): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    query[name] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
+}
+
+function requestIdOf(c: Context<HttpEnv>): string {
+  const given = requestHeader(c, "x-request-id");
+  return given !== undefined && requestIdPattern.test(given) ? given : crypto.randomUUID();
+}
