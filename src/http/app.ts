@@ -13,6 +13,7 @@ import { authenticate } from "./middleware/authenticate.js";
 import { idempotency } from "./middleware/idempotency.js";
 import { requestLog } from "./middleware/request-log.js";
 import { problemResponse } from "./problem.js";
+import { requestHeader } from "./request-io.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { billingRoutes } from "./routes/billing-routes.js";
@@ -77,21 +78,20 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
     await next();
   });
   app.use("*", requestLog);
-  const limitBody = bodyLimit({
-    maxSize: billhook.config.requestBodyBytesMax,
-    onError: () => {
-      throw new BillhookError(
-        "PAYLOAD_TOO_LARGE",
-        `The request body exceeds ${billhook.config.requestBodyBytesMax} bytes.`,
-        { bytesMax: billhook.config.requestBodyBytesMax },
-      );
-    },
+  const bytesMax = billhook.config.requestBodyBytesMax;
+  const tooLarge = () => {
+    throw new BillhookError("PAYLOAD_TOO_LARGE", `The request body exceeds ${bytesMax} bytes.`, { bytesMax });
+  };
+  const limitBody = bodyLimit({ maxSize: bytesMax, onError: tooLarge });
+  // Only methods that carry a body. A declared length is judged by the header alone, as Hono's
+  // bodyLimit would, but without looking at the body: that makes @hono/node-server build a full
+  // Request, which costs more than the rest of a stored webhook. A streamed body is counted.
+  app.use("*", (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const declared = requestHeader(c, "content-length");
+    if (declared === undefined || !/^\d+$/.test(declared)) return limitBody(c, next);
+    return Number(declared) > bytesMax ? tooLarge() : next();
   });
-  // Only methods that carry a body: looking at a GET's body makes @hono/node-server build a full
-  // Request object, which costs more than the rest of a cached read.
-  app.use("*", (c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
-  );
   // Browsers call the API with customer tokens; only the configured origins may. Before authentication,
   // so a preflight (which carries no credentials) is answered here.
   const allowedOrigins = new Set(billhook.config.realtime.corsOrigins);

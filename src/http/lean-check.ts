@@ -5,7 +5,7 @@ import { errorResponse } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { logRequest } from "./middleware/request-log.js";
 import { RateLimitedError, rateLimitHeaders } from "./rate-limit-headers.js";
-import { requestHeader } from "./request-headers.js";
+import { requestHeader } from "./request-io.js";
 import { checkQuerySchema } from "./routes/billing-routes.js";
 
 export const checkPath = "/v1/entitlements/check";

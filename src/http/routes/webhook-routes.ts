@@ -3,6 +3,7 @@ import { getRuntimeKey } from "hono/adapter";
 import type { WebhookDelivery } from "../../modules/webhooks/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import { requestHeaders, requestText } from "../request-io.js";
 import { open, secured } from "../route-access.js";
 
 const providerWebhookRoute = createRoute(
@@ -90,9 +91,14 @@ const replayRoute = createRoute(
 export const webhookRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(providerWebhookRoute, async (c) => {
     const billhook = c.get("billhook");
-    const rawBody = await c.req.text();
-    const headers = Object.fromEntries(c.req.raw.headers.entries());
-    const { duplicate } = await billhook.webhooks.receive(c.req.valid("param").provider, rawBody, headers);
+    const rawBody = await requestText(c);
+    const headers = requestHeaders(c);
+    const { duplicate, queued } = await billhook.webhooks.receive(
+      c.req.valid("param").provider,
+      rawBody,
+      headers,
+    );
+    if (!queued) return c.json({ received: true, duplicate }, 202);
     // Acknowledge at once; processing happens after the response (and again from the worker loop).
     const draining = billhook.webhooks
       .drain()

@@ -1,4 +1,11 @@
-import { type Clock, type Logger, NotFoundError, newId, type StoreAccess } from "../../kernel/index.js";
+import {
+  type Clock,
+  GroupCommit,
+  type Logger,
+  NotFoundError,
+  newId,
+  type StoreAccess,
+} from "../../kernel/index.js";
 import type { BillingProvider, ProviderEvent } from "../provider/index.js";
 import type { WebhookStore } from "./webhook-store.js";
 import type { WebhookDelivery } from "./webhook-types.js";
@@ -17,6 +24,8 @@ export type EventApplier<S> = (
 const leaseMs = 30_000;
 const retryDelayMsMax = 60 * 60 * 1000;
 const drainBatchSize = 100;
+/** Deliveries stored in one transaction at most, when many arrive at once. */
+const storeBatchMax = 64;
 
 /**
  * Record first, process second. `receive` verifies a delivery on its raw body and stores it before
@@ -31,6 +40,8 @@ export class WebhookInbox<S extends WebhookStores> {
   readonly #logger: Logger;
   readonly #providers: (name: string) => BillingProvider | null;
   readonly #apply: EventApplier<S>;
+  /** Deliveries arriving together share one commit, each still stored before it is acknowledged. */
+  readonly #store: GroupCommit<S, WebhookDelivery, boolean>;
   #draining: Promise<void> | null = null;
   #drainAgain = false;
 
@@ -46,14 +57,32 @@ export class WebhookInbox<S extends WebhookStores> {
     this.#logger = options.logger;
     this.#providers = options.providers;
     this.#apply = options.apply;
+    this.#store = new GroupCommit(
+      this.#access,
+      (stores, delivery) => stores.webhooks.insertIfAbsent(delivery),
+      {
+        batchMax: storeBatchMax,
+        // One insert-if-absent each, in arrival order: a repeat within the batch finds the first.
+        applyMany: async (stores, deliveries) => {
+          const outcomes = [];
+          for (const delivery of deliveries) {
+            outcomes.push({ ok: true as const, value: await stores.webhooks.insertIfAbsent(delivery) });
+          }
+          return outcomes;
+        },
+      },
+    );
   }
 
-  /** Verifies and stores a delivery. Throws WebhookSignatureError (nothing stored) when not authentic. */
+  /**
+   * Verifies and stores a delivery. Throws WebhookSignatureError (nothing stored) when not authentic.
+   * `queued` says it was stored now and waits to be processed (neither a repeat nor an ignored type).
+   */
   async receive(
     providerName: string,
     rawBody: string,
     headers: Record<string, string | undefined>,
-  ): Promise<{ id: string; duplicate: boolean }> {
+  ): Promise<{ id: string; duplicate: boolean; queued: boolean }> {
     const provider = this.#requireProvider(providerName);
     const verified = await provider.verifyWebhook(rawBody, headers);
     const nowMs = this.#clock.now().getTime();
@@ -72,8 +101,8 @@ export class WebhookInbox<S extends WebhookStores> {
       nextAttemptAtMs: nowMs,
       processedAtMs: ignored ? nowMs : null,
     };
-    const inserted = await this.#access.transaction((stores) => stores.webhooks.insertIfAbsent(delivery));
-    return { id: delivery.id, duplicate: !inserted };
+    const inserted = await this.#store.submit(delivery);
+    return { id: delivery.id, duplicate: !inserted, queued: inserted && !ignored };
   }
 
   /**
