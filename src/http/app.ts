@@ -6,7 +6,7 @@ import type { Billhook } from "../engine.js";
 import { BillhookError, ValidationError } from "../kernel/index.js";
 import { renderApiReference } from "./api-reference.js";
 import { type DashboardAssets, dashboardRoutes } from "./dashboard-assets.js";
-import { errorResponse } from "./error-response.js";
+import { errorResponse, withChainHeaders } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { checkPath, leanCheck } from "./lean-check.js";
 import { authenticate } from "./middleware/authenticate.js";
@@ -120,9 +120,12 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
 
   app.onError((error, c) => errorResponse(billhook, error, c));
   app.notFound((c) =>
-    problemResponse(
-      new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
-      c.get("requestId"),
+    withChainHeaders(
+      c,
+      problemResponse(
+        new BillhookError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
+        c.get("requestId"),
+      ),
     ),
   );
 

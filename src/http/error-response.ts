@@ -7,8 +7,8 @@ import { problemResponse } from "./problem.js";
 
 /**
  * What the app answers for an error thrown while handling a request: a typed problem, with the
- * error's own headers (429's Retry-After and RateLimit-*). Anything unexpected is logged and
- * answered as a bare 500.
+ * error's own headers and those the middleware had set. Anything unexpected is logged and answered
+ * as a bare 500.
  */
 export function errorResponse(billhook: Billhook, error: unknown, c: Context<HttpEnv>): Response {
   const mapped = fromFrameworkError(error);
@@ -18,8 +18,24 @@ export function errorResponse(billhook: Billhook, error: unknown, c: Context<Htt
       "unhandled error",
     );
   }
-  const headers = (mapped as { headers?: Record<string, string> } | null)?.headers ?? {};
-  return problemResponse(mapped, c.get("requestId"), headers);
+  return withChainHeaders(c, problemResponse(mapped, c.get("requestId"), errorHeaders(mapped)));
+}
+
+/**
+ * `response` with what the middleware had set before it (X-Request-Id, Vary, a browser's CORS
+ * headers). Hono leaves those out of an error or not-found handler's answer, which would also leave
+ * a browser unable to read the problem.
+ */
+export function withChainHeaders(c: Context<HttpEnv>, response: Response): Response {
+  c.res.headers.forEach((value, name) => {
+    if (name !== "content-type" && !response.headers.has(name)) response.headers.set(name, value);
+  });
+  return response;
+}
+
+/** An error's own response headers (429's Retry-After and RateLimit-*). */
+function errorHeaders(error: unknown): Record<string, string> {
+  return (error as { headers?: Record<string, string> } | null)?.headers ?? {};
 }
 
 /** Hono's own errors (an unparseable body) become typed problems like ours. */

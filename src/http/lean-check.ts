@@ -50,10 +50,10 @@ export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
       };
       c.res = new Response(JSON.stringify(result), { status: 200, headers });
     } catch (error) {
-      // Answered as the app's error handler answers the route, with the chain's headers.
+      // Answered as the app's error handler answers the route, with the headers the chain sets.
+      c.header("X-Request-Id", requestId);
+      c.header("Vary", "Origin");
       c.res = errorResponse(billhook, error, c);
-      c.res.headers.set("x-request-id", requestId);
-      c.res.headers.set("vary", "Origin");
     }
     logRequest(c, startedAtMs);
   };

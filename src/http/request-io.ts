@@ -2,6 +2,8 @@ import type { Context } from "hono";
 
 interface NodeIncoming extends AsyncIterable<Uint8Array> {
   headers: Record<string, string | string[] | undefined>;
+  /** Every value of every header: Node keeps only the first of some (`authorization`) in `headers`. */
+  headersDistinct: Record<string, string[] | undefined>;
   rawHeaders: string[];
   readableDidRead: boolean;
 }
@@ -13,16 +15,15 @@ interface NodeIncoming extends AsyncIterable<Uint8Array> {
  */
 function nodeIncoming(c: Context): NodeIncoming | null {
   const incoming = (c.env as { incoming?: Partial<NodeIncoming> } | undefined)?.incoming;
-  if (incoming?.headers === undefined || !Array.isArray(incoming.rawHeaders)) return null;
+  if (incoming?.headersDistinct === undefined || !Array.isArray(incoming.rawHeaders)) return null;
   return incoming as NodeIncoming;
 }
 
-/** A request header by its lower-case name. */
+/** A request header by its lower-case name; a repeated header's values joined as Fetch joins them. */
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = nodeIncoming(c);
   if (incoming === null) return c.req.header(name);
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
+  return incoming.headersDistinct[name]?.join(", ");
 }
 
 /** Every request header, by lower-case name. */
@@ -30,8 +31,8 @@ export function requestHeaders(c: Context): Record<string, string> {
   const incoming = nodeIncoming(c);
   if (incoming === null) return Object.fromEntries(c.req.raw.headers.entries());
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  for (const [name, values] of Object.entries(incoming.headersDistinct)) {
+    if (values !== undefined) headers[name] = values.join(", ");
   }
   return headers;
 }

@@ -193,4 +193,31 @@ describeEachDialect("customer tokens", (fixture) => {
     const stranger = await get({ origin: "https://evil.example.com" });
     expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("sends the middleware's headers with a refusal: CORS for a browser, the request id and Vary for all", async () => {
+    const { token } = await mint("alice");
+    const refused = await service.app.request("/v1/customers/bob/credits", {
+      headers: { authorization: `Bearer ${token}`, origin, "x-request-id": "req-refused-1" },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(refused.headers.get("x-request-id")).toBe("req-refused-1");
+    expect(await refused.json()).toMatchObject({
+      code: "FORBIDDEN",
+      instance: "urn:billhook:request:req-refused-1",
+    });
+    const unknown = await service.app.request("/v1/no-such-route", {
+      headers: { authorization: `Bearer ${token}`, origin },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(unknown.headers.get("x-request-id")).toBeTruthy();
+    // A server's refusals too say which request they answer, and vary by Origin like every answer.
+    const serverRefused = await service.app.request("/v1/no-such-route", {
+      headers: { authorization: `Bearer ${service.serverKey}`, "x-request-id": "req-refused-2" },
+    });
+    expect(serverRefused.status).toBe(404);
+    expect(serverRefused.headers.get("x-request-id")).toBe("req-refused-2");
+    expect(serverRefused.headers.get("vary")).toBe("Origin");
+  });
 });
