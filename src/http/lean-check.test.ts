@@ -395,6 +395,37 @@ const cases: Array<[name: string, call: () => Call, status: number, code: string
     200,
     "ALLOWED",
   ],
+  // The lean path parses the query itself: every decoding corner as Hono's parser decodes it.
+  [
+    "query: encoded name, + for a space",
+    () => check("?feat%75re=export&customerId=ali+ce", server()),
+    200,
+    "SUBSCRIPTION_REQUIRED",
+  ],
+  [
+    "query: malformed and non-UTF-8 escapes kept as sent",
+    () => check("?customerId=%FF%E0%A4%A%ZZ&feature=export", server()),
+    200,
+    "SUBSCRIPTION_REQUIRED",
+  ],
+  [
+    "query: empty names skipped",
+    () => check("?&&=x&customerId=alice&&feature=export&", server()),
+    200,
+    "ALLOWED",
+  ],
+  [
+    "query: a name without a value",
+    () => check("?customerId=alice&feature=export&units", server()),
+    422,
+    "VALIDATION_FAILED",
+  ],
+  [
+    "query: an encoded & and = stay in the value",
+    () => check("?customerId=a%26b%3Dc&feature=export", server()),
+    200,
+    "SUBSCRIPTION_REQUIRED",
+  ],
   ["no Authorization", () => check("?customerId=alice&feature=export"), 401, "UNAUTHORIZED"],
   [
     "malformed key",

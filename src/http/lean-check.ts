@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { tryDecode } from "hono/utils/url";
 import type { Billhook } from "../engine.js";
 import { scopeAllows } from "../modules/api-keys/index.js";
 import { errorResponse } from "./error-response.js";
@@ -32,7 +33,7 @@ export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
     const startedAtMs = performance.now();
     const apiKey = await billhook.apiKeys.authenticate(bearer[1]!);
     if (!apiKey || !scopeAllows(apiKey.scope, "server")) return next();
-    const query = checkQuerySchema.safeParse(queryOf(c));
+    const query = checkQuerySchema.safeParse(queryOf(c.req.url));
     if (!query.success) return next();
 
     const requestId = requestIdOf(c);
@@ -59,13 +60,41 @@ export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
   };
 }
 
-/** The query as Hono's validator hands it to the route's schema: a repeated name becomes a list. */
-function queryOf(c: Context<HttpEnv>): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, values] of Object.entries(c.req.queries())) {
-    query[name] = values.length === 1 ? values[0]! : values;
+/**
+ * The query as Hono's validator hands it to the route's schema (a repeated name becomes a list),
+ * parsed in one pass the way Hono's `getQueryParams` parses it: `+` is a space, names and values are
+ * percent-decoded with the same fallback for malformed escapes, empty names are skipped.
+ */
+function queryOf(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = Object.create(null);
+  const hashIndex = url.indexOf("#", 8);
+  const end = hashIndex === -1 ? url.length : hashIndex;
+  const encoded = /[%+]/.test(url);
+  let keyIndex = url.indexOf("?", 8);
+  if (keyIndex >= end) return query;
+  while (keyIndex !== -1) {
+    let nextKeyIndex = url.indexOf("&", keyIndex + 1);
+    if (nextKeyIndex >= end) nextKeyIndex = -1;
+    const segmentEnd = nextKeyIndex === -1 ? end : nextKeyIndex;
+    let valueIndex = url.indexOf("=", keyIndex);
+    if (valueIndex >= segmentEnd) valueIndex = -1;
+    let name = url.slice(keyIndex + 1, valueIndex === -1 ? segmentEnd : valueIndex);
+    if (encoded) name = decodeQueryPart(name);
+    keyIndex = nextKeyIndex;
+    if (name === "") continue;
+    let value = valueIndex === -1 ? "" : url.slice(valueIndex + 1, segmentEnd);
+    if (encoded && valueIndex !== -1) value = decodeQueryPart(value);
+    const seen = query[name];
+    if (seen === undefined) query[name] = value;
+    else if (typeof seen === "string") query[name] = [seen, value];
+    else seen.push(value);
   }
   return query;
+}
+
+function decodeQueryPart(part: string): string {
+  const spaced = part.indexOf("+") === -1 ? part : part.replace(/\+/g, " ");
+  return spaced.indexOf("%") === -1 ? spaced : tryDecode(spaced, decodeURIComponent);
 }
 
 function requestIdOf(c: Context<HttpEnv>): string {

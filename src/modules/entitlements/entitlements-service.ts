@@ -131,7 +131,7 @@ export class Entitlements {
     this.#requireFeature(input.feature);
     const rows = await this.#rowsOf(input.customerId, input.feature);
     const nowMs = this.#clock.now().getTime();
-    const best = strongest(rows.filter((row) => row.activeUntilMs === null || row.activeUntilMs > nowMs));
+    const best = strongestActive(rows, nowMs);
     if (best) {
       return {
         allowed: true,
@@ -297,9 +297,19 @@ export class Entitlements {
   }
 }
 
-/** An open-ended grant beats one that ends; of two that end, the later wins. */
-function strongest(rows: EntitlementRow[]): EntitlementRow | undefined {
-  return [...rows].sort(
-    (a, b) => (b.activeUntilMs ?? Number.MAX_SAFE_INTEGER) - (a.activeUntilMs ?? Number.MAX_SAFE_INTEGER),
-  )[0];
+/**
+ * The row granting access at `nowMs` the longest: an open-ended grant beats one that ends; of two
+ * that end, the later wins (the first of equals, in the store's order).
+ */
+function strongestActive(rows: EntitlementRow[], nowMs: number): EntitlementRow | undefined {
+  let best: EntitlementRow | undefined;
+  let bestUntilMs = nowMs;
+  for (const row of rows) {
+    const untilMs = row.activeUntilMs ?? Number.MAX_SAFE_INTEGER;
+    if (untilMs > bestUntilMs) {
+      best = row;
+      bestUntilMs = untilMs;
+    }
+  }
+  return best;
 }
