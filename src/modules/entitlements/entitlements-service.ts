@@ -91,8 +91,9 @@ export type CreditBalanceReader = (customerId: string, creditType: string) => Pr
 const keptReadsMax = 10_000;
 
 /**
- * Answers "may this customer use this feature?" from the entitlement projection: one indexed read,
- * no scan of events and no call to the provider.
+ * Answers "may this customer use this feature?" from the entitlement projection: at most one
+ * indexed read, none while the storage's change stamp says the rows read last are still current; no
+ * scan of events and no call to the provider. Credit balances and meter use are read every time.
  */
 export class Entitlements {
   readonly #access: StoreAccess<EntitlementStores>;
