@@ -130,7 +130,9 @@ export class Entitlements {
    */
   async check(input: { customerId: string; feature: string }): Promise<CheckResult> {
     this.#requireFeature(input.feature);
-    const rows = await this.#rowsOf(input.customerId, input.feature);
+    const rows =
+      this.#keptRows(input.customerId, input.feature) ??
+      (await this.#readRows(input.customerId, input.feature));
     const nowMs = this.#clock.now().getTime();
     const best = strongestActive(rows, nowMs);
     if (best) {
@@ -208,7 +210,8 @@ export class Entitlements {
     };
   }
 
-  async #checkUnitsWithoutRate(input: {
+  /** Not async itself: a plain feature's `check` answered from memory then costs no extra turn. */
+  #checkUnitsWithoutRate(input: {
     customerId: string;
     feature: string;
     units?: number;
@@ -216,8 +219,16 @@ export class Entitlements {
     const feature = this.#requireFeature(input.feature);
     if (feature.meter && this.#meterQuota) return this.#checkQuota(input, feature.meter, this.#meterQuota);
     if (!feature.creditType || !this.#creditBalance) return this.check(input);
+    return this.#checkCredits(input, feature.creditType, this.#creditBalance);
+  }
+
+  async #checkCredits(
+    input: { customerId: string; feature: string; units?: number },
+    creditType: string,
+    readBalance: CreditBalanceReader,
+  ): Promise<CreditCheckResult> {
     const units = input.units ?? 1;
-    const balance = await this.#creditBalance(input.customerId, feature.creditType);
+    const balance = await readBalance(input.customerId, creditType);
     const allowed = balance >= units;
     return {
       units,
@@ -256,21 +267,24 @@ export class Entitlements {
   }
 
   /**
-   * The customer's projection rows for one feature, from memory while the storage's change stamp
-   * says nothing was written since they were read (exact, not a time-to-live), else from the store.
-   * The stamp is taken before the read, so a write racing the read only costs a second read.
+   * The customer's projection rows for one feature as read last, while the storage's change stamp
+   * says nothing was written since (exact, not a time-to-live); else undefined.
    */
-  async #rowsOf(customerId: string, feature: string): Promise<EntitlementRow[]> {
+  #keptRows(customerId: string, feature: string): EntitlementRow[] | undefined {
     const stamp = this.#access.changeStamp?.() ?? null;
-    if (stamp === null) {
-      return this.#access.read((stores) => stores.entitlements.findOfFeature(customerId, feature));
-    }
-    const key = `${customerId}\u0000${feature}`;
-    const kept = this.#kept.get(key);
-    if (kept !== undefined && kept.stamp === stamp) return kept.rows;
+    if (stamp === null) return undefined;
+    const kept = this.#kept.get(`${customerId}\u0000${feature}`);
+    return kept !== undefined && kept.stamp === stamp ? kept.rows : undefined;
+  }
+
+  /** Reads the rows and keeps them with the stamp taken before the read: a racing write costs a reread. */
+  async #readRows(customerId: string, feature: string): Promise<EntitlementRow[]> {
+    const stamp = this.#access.changeStamp?.() ?? null;
     const rows = await this.#access.read((stores) => stores.entitlements.findOfFeature(customerId, feature));
-    if (this.#kept.size >= keptReadsMax) this.#kept.clear();
-    this.#kept.set(key, { stamp, rows });
+    if (stamp !== null) {
+      if (this.#kept.size >= keptReadsMax) this.#kept.clear();
+      this.#kept.set(`${customerId}\u0000${feature}`, { stamp, rows });
+    }
     return rows;
   }
 
