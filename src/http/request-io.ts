@@ -19,11 +19,21 @@ function nodeIncoming(c: Context): NodeIncoming | null {
   return incoming as NodeIncoming;
 }
 
-/** A request header by its lower-case name; a repeated header's values joined as Fetch joins them. */
+/**
+ * A request header by its lower-case name; a repeated header's values joined as Fetch joins them
+ * (Node's own `headers` keeps only the first of some, `authorization` among them).
+ */
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = nodeIncoming(c);
   if (incoming === null) return c.req.header(name);
-  return incoming.headersDistinct[name]?.join(", ");
+  const raw = incoming.rawHeaders;
+  let value: string | undefined;
+  for (let index = 0; index < raw.length; index += 2) {
+    const key = raw[index]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    value = value === undefined ? raw[index + 1] : `${value}, ${raw[index + 1]}`;
+  }
+  return value;
 }
 
 /** Every request header, by lower-case name. */
