@@ -27,10 +27,10 @@ const requestIdPattern = /^[\w\-=]{1,255}$/;
  */
 export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
+    const startedAtMs = performance.now();
     if (c.req.method !== "GET" || requestHeader(c, "origin") !== undefined) return next();
     const bearer = secretKeyBearer.exec(requestHeader(c, "authorization") ?? "");
     if (!bearer) return next();
-    const startedAtMs = performance.now();
     const apiKey = await billhook.apiKeys.authenticate(bearer[1]!);
     if (!apiKey || !scopeAllows(apiKey.scope, "server")) return next();
     const query = checkQuerySchema.safeParse(queryOf(c.req.url));

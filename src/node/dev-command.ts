@@ -12,7 +12,7 @@ import { createDemoApp } from "./demo-app.js";
 import { loadDemoBundle } from "./demo-bundle.js";
 import { demoConfig } from "./demo-catalog.js";
 import { createRuntime } from "./runtime.js";
-import { listen } from "./serve.js";
+import { type FetchHandler, listen } from "./serve.js";
 import { startWorker } from "./worker.js";
 
 /** Development only: the demo key is kept in plain text here so it survives restarts. */
@@ -99,9 +99,11 @@ export interface DevStack {
  * the worker, and the demo app on its own origin (allowed by CORS). Tests start it with port 0.
  */
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
-  let handler: (request: Request) => Response | Promise<Response> = () =>
-    new Response("starting", { status: 503 });
-  const server = await listen((request) => handler(request), { port: options.port, host: options.host });
+  let handler: FetchHandler = () => new Response("starting", { status: 503 });
+  const server = await listen((request, env) => handler(request, env), {
+    port: options.port,
+    host: options.host,
+  });
   let demoHandler: (request: Request) => Response | Promise<Response> = () =>
     new Response("starting", { status: 503 });
   const demoServer = await listen((request) => demoHandler(request), {

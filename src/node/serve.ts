@@ -8,7 +8,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type FetchHandler = (request: Request) => Response | Promise<Response>;
+/** A fetch handler as @hono/node-server calls it: `env` holds Node's request (see http/request-io.ts). */
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /** Serves the HTTP app on Node. Resolves once the port is bound (port 0 picks a free one). */
 export function startServer(

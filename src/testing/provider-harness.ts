@@ -3,7 +3,7 @@ import { type Billhook, createBillhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
 import type { CustomerChangeBus } from "../modules/realtime/index.js";
 import { dashboardAssetsFromDisk } from "../node/dashboard-files.js";
-import { listen, type RunningServer } from "../node/serve.js";
+import { type FetchHandler, listen, type RunningServer } from "../node/serve.js";
 import type { Storage } from "../storage/index.js";
 import type { ProviderDriver } from "./provider-drivers.js";
 import { authorized, MemoryLogger } from "./test-engine.js";
@@ -73,9 +73,8 @@ export async function startProviderHarness<Driver extends ProviderDriver>(
     changeBus?: CustomerChangeBus;
   } = {},
 ): Promise<ProviderHarness<Driver>> {
-  let handler: (request: Request) => Response | Promise<Response> = () =>
-    new Response("starting", { status: 503 });
-  const server = await listen((request) => handler(request), { port: 0, host: "127.0.0.1" });
+  let handler: FetchHandler = () => new Response("starting", { status: 503 });
+  const server = await listen((request, env) => handler(request, env), { port: 0, host: "127.0.0.1" });
   const { provider, webhookSecret } = driver.connect(`${server.url}/v1/webhooks/${driver.name}`);
   const config = resolveConfig(
     {},

@@ -118,7 +118,7 @@ describeEachDialect("credit spends committed in groups", (fixture) => {
         (error: BillhookError) => ({ code: error.code, balance: error.details.balance }),
       );
 
-    expect(results.every((result) => result.code === null)).toBe(true);
+    expect(results.filter((result) => result.code !== null)).toEqual([]);
     const first = results.filter((result) => !result.replayed);
     expect(first.map((result) => result.key).sort()).toEqual([...keys].sort());
     // Each first spend saw its own balance after: 30, 28, … 0, each once.

@@ -19,9 +19,9 @@ interface Planned {
  * nothing of it written. An id already posted, or repeated in the batch, is left alone (`undefined`):
  * the caller posts it on its own afterwards, which replays it.
  *
- * The balances are read under lock first, so the decisions are made on the balances the postings
- * apply to; the applied result is checked against them, and any difference throws (the caller rolls
- * back and posts one by one).
+ * The balances are read under lock first, and which ids exist after, so the decisions are made on
+ * the balances the postings apply to; the applied result is checked against them, and any
+ * difference throws (the caller rolls back and posts one by one).
  */
 export async function postBatch(
   stores: { ledger: LedgerStore },
@@ -29,12 +29,18 @@ export async function postBatch(
   inputs: PostingInput[],
 ): Promise<Array<BatchPosting | undefined>> {
   const outcomes: Array<BatchPosting | undefined> = inputs.map(() => undefined);
-  const fresh = await freshPlans(stores.ledger, inputs, outcomes);
-  if (fresh.length === 0) return outcomes;
-  const planned = await withAccounts(stores.ledger, fresh, postedAtMs);
+  const candidates = validPlans(inputs, outcomes);
+  if (candidates.length === 0) return outcomes;
+  const withIds = await withAccounts(stores.ledger, candidates, postedAtMs);
   // Every balance the batch changes, locked at once in account id order: the order a single
   // posting's balance upsert locks them in, so batches and single postings never wait in a cycle.
-  const locked = await stores.ledger.lockBalances([...new Set(planned.flatMap((item) => item.accountIds))]);
+  const locked = await stores.ledger.lockBalances([...new Set(withIds.flatMap((item) => item.accountIds))]);
+  // Which ids are posted already is read only now, under those locks: a concurrent batch (another
+  // instance) that posted one of them has committed by the time its locks were released, and READ
+  // COMMITTED shows it to this statement. Read before the locks, the repeat would be decided as new.
+  const existing = await stores.ledger.findTransactionIds(withIds.map(({ plan }) => plan.id));
+  const planned = withIds.filter(({ plan }) => !existing.has(plan.id));
+  if (planned.length === 0) return outcomes;
   const floored = flooredAccounts(planned);
   const accepted = decideInOrder(planned, floored, locked, outcomes);
   if (accepted.length === 0) return outcomes;
@@ -43,12 +49,11 @@ export async function postBatch(
   return outcomes;
 }
 
-/** Plans each input once; invalid ones are refused, ids already posted or repeated are left alone. */
-async function freshPlans(
-  ledger: LedgerStore,
+/** Plans each input once; invalid ones are refused, ids repeated in the batch are left alone. */
+function validPlans(
   inputs: PostingInput[],
   outcomes: Array<BatchPosting | undefined>,
-): Promise<Array<{ index: number; plan: PostingPlan }>> {
+): Array<{ index: number; plan: PostingPlan }> {
   const candidates: Array<{ index: number; plan: PostingPlan }> = [];
   const seen = new Set<string>();
   inputs.forEach((input, index) => {
@@ -60,9 +65,7 @@ async function freshPlans(
       outcomes[index] = { ok: false, error };
     }
   });
-  if (candidates.length === 0) return [];
-  const existing = await ledger.findTransactionIds(candidates.map(({ plan }) => plan.id));
-  return candidates.filter(({ plan }) => !existing.has(plan.id));
+  return candidates;
 }
 
 async function withAccounts(
