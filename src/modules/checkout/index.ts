@@ -1,2 +1,2 @@
 export { type CheckoutInput, type CheckoutStores, Checkouts } from "./checkout-service.js";
-export type { CheckoutRecord, CheckoutStore } from "./checkout-store.js";
+export { type CheckoutRecord, type CheckoutStore, statusesReplacedBy } from "./checkout-store.js";

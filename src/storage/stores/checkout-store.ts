@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { CheckoutRecord, CheckoutStore } from "../../modules/checkout/index.js";
+import { type CheckoutRecord, type CheckoutStore, statusesReplacedBy } from "../../modules/checkout/index.js";
 import type { CheckoutStatus } from "../../modules/provider/index.js";
 import type { CheckoutsTable, Schema } from "../schema.js";
 
@@ -34,14 +34,15 @@ export class KyselyCheckoutStore implements CheckoutStore {
     status: CheckoutStatus,
     updatedAtMs: number,
   ): Promise<boolean> {
-    if (status === "open") return false;
+    const replaced = statusesReplacedBy(status);
+    if (replaced.length === 0) return false;
     const result = await this.#db
       .updateTable("checkouts")
       .set({ status, updated_at_ms: updatedAtMs })
       .where("provider", "=", provider)
       .where("provider_checkout_id", "=", providerCheckoutId)
-      // A final outcome is never replaced by an earlier one delivered late.
-      .where("status", "in", ["open", "confirmed"])
+      // Conditional on the held status, so two deliveries racing cannot both decide from a stale read.
+      .where("status", "in", replaced)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
