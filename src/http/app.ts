@@ -12,6 +12,7 @@ import { checkPath, leanCheck } from "./lean-check.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { idempotency } from "./middleware/idempotency.js";
 import { requestLog } from "./middleware/request-log.js";
+import { refuseUnsafeText } from "./middleware/text-input.js";
 import { problemResponse } from "./problem.js";
 import { requestHeader } from "./request-io.js";
 import { adminRoutes } from "./routes/admin-routes.js";
@@ -111,10 +112,16 @@ export function createHttpApp(billhook: Billhook, options: HttpAppOptions = {}):
   });
   app.use("/v1/*", async (c, next) => {
     const path = c.req.path;
-    if (publicApiPrefixes.includes(path) || publicApiPathPrefixes.some((prefix) => path.startsWith(prefix)))
-      return next();
+    // Provider webhooks: signed raw bodies, verified and stored exactly as the provider sent them.
+    if (publicApiPrefixes.includes(path)) return next();
+    if (publicApiPathPrefixes.some((prefix) => path.startsWith(prefix))) {
+      await refuseUnsafeText(c, next);
+      return;
+    }
     return authenticate(c, async () => {
-      await idempotency(c, next);
+      await refuseUnsafeText(c, async () => {
+        await idempotency(c, next);
+      });
     });
   });
 

@@ -38,10 +38,20 @@ function errorHeaders(error: unknown): Record<string, string> {
   return (error as { headers?: Record<string, string> } | null)?.headers ?? {};
 }
 
-/** Hono's own errors (an unparseable body) become typed problems like ours. */
+/**
+ * Hono's own errors become typed problems like ours: an unparseable body, and a body whose
+ * Content-Type is not the JSON the route declares (zod-openapi's media-type gate throws 415).
+ */
 function fromFrameworkError(error: unknown): unknown {
   if (error instanceof SyntaxError || (error instanceof HTTPException && error.status === 400)) {
     return new BillhookError("MALFORMED_REQUEST", "The request body is not valid JSON.");
+  }
+  if (error instanceof HTTPException && error.status === 415) {
+    return new BillhookError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "This operation takes a JSON body: send it with Content-Type: application/json.",
+      { accepted: ["application/json"] },
+    );
   }
   return error;
 }

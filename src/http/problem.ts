@@ -4,6 +4,7 @@ import { BillhookError, type ErrorCode } from "../kernel/index.js";
 export const statusByCode: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 422,
   MALFORMED_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -5,6 +5,7 @@
 export type ErrorCode =
   | "VALIDATION_FAILED"
   | "MALFORMED_REQUEST"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "NOT_FOUND"
   | "UNAUTHORIZED"
   | "FORBIDDEN"

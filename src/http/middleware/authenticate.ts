@@ -49,28 +49,69 @@ export function requireScope(scope: ApiKeyScope) {
 }
 
 /**
- * A secret key needs `scope`; a customer token passes only when the request names its own customer
- * (`customerId` in the path, the query or the JSON body). Another customer is 403 FORBIDDEN: customer
- * ids are the app's own user ids, not secrets, so hiding them behind a 404 would buy nothing.
+ * A secret key needs `scope`; a customer token passes only when **every** customer id the request
+ * carries is its own: the path, each `customerId` in the query (repeated ones too), and every
+ * `customerId` (or `…CustomerId`, `customer_id`) anywhere in a JSON body, however deeply nested. A
+ * handler may read any of those sources, so checking one of them let a token act for another
+ * customer. A request naming no customer at all is refused too: there is nothing to hold it to.
+ * Refusal is 403 FORBIDDEN before the route validates or writes anything; customer ids are the
+ * app's own user ids, not secrets, so hiding them behind a 404 would buy nothing.
  */
 export function requireScopeOrOwnCustomer(scope: ApiKeyScope) {
   const scopeCheck = requireScope(scope);
   return createMiddleware<HttpEnv>(async (c, next) => {
     const token = c.get("customerToken");
     if (!token) return scopeCheck(c, next);
-    if ((await requestedCustomer(c)) !== token.customerId) {
+    const named = await customersNamedBy(c);
+    if (named.length === 0) {
+      throw new BillhookError(
+        "FORBIDDEN",
+        "A customer token may only act for a request that names its customer.",
+      );
+    }
+    if (named.some((customerId) => customerId !== token.customerId)) {
       throw new BillhookError("FORBIDDEN", "This customer token is for another customer.");
     }
     await next();
   });
 }
 
-async function requestedCustomer(c: Context<HttpEnv>): Promise<string | undefined> {
-  const fromPathOrQuery = c.req.param("customerId") ?? c.req.query("customerId");
-  if (fromPathOrQuery !== undefined) return fromPathOrQuery;
-  if (c.req.method === "GET" || c.req.method === "HEAD") return undefined;
-  // Hono caches the parsed body, so the route's validator reads it again at no cost.
-  const body: unknown = await c.req.json().catch(() => null);
-  const customerId = (body as { customerId?: unknown } | null)?.customerId;
-  return typeof customerId === "string" ? customerId : undefined;
+/** A key that names a customer, in a body at any depth: `customerId`, `buyerCustomerId`, `customer_id`. */
+const customerKeyPattern = /customer_?id$/i;
+
+/**
+ * Every customer id `c`'s request carries, from every place a handler could read one. A value
+ * that is not a string (an object under `customerId`, a number) is named as-is, so it can never
+ * equal the token's customer and the request is refused.
+ */
+async function customersNamedBy(c: Context<HttpEnv>): Promise<unknown[]> {
+  const named: unknown[] = [];
+  const fromPath = c.req.param("customerId");
+  if (fromPath !== undefined) named.push(fromPath);
+  named.push(...(c.req.queries("customerId") ?? []));
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    // Hono caches the body, so the route's validator reads it again at no cost. A body that is not
+    // JSON names nobody here; the route refuses it (400 or 415) before it could act.
+    const text = await c.req.text();
+    if (text.length > 0) {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      collectCustomerIds(body, named);
+    }
+  }
+  return named;
+}
+
+function collectCustomerIds(value: unknown, named: unknown[]): void {
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectCustomerIds(item, named);
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (customerKeyPattern.test(key)) named.push(item);
+    collectCustomerIds(item, named);
+  }
 }

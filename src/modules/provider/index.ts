@@ -5,6 +5,7 @@ export {
   chargeDisputed,
   ProviderEmailTakenError,
   ProviderUnavailableError,
+  UnknownProviderCustomerError,
   WebhookSignatureError,
 } from "./provider-errors.js";
 export { sellerMetadata } from "./seller-metadata.js";

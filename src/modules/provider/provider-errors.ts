@@ -15,6 +15,19 @@ export class ProviderUnavailableError extends BillhookError {
   }
 }
 
+/**
+ * The provider has no customer for this id: the caller's mistake (404), not a failing provider. It
+ * passes through `callProvider` untouched, being a typed Billhook error.
+ */
+export class UnknownProviderCustomerError extends BillhookError {
+  constructor(externalCustomerId: string) {
+    super("NOT_FOUND", "The provider has no customer with this id; create it first (POST /v1/customers).", {
+      customerId: externalCustomerId,
+    });
+    this.name = "UnknownProviderCustomerError";
+  }
+}
+
 export class ProviderEmailTakenError extends Error {
   constructor(email: string) {
     super(`A customer with the email ${email} already exists at the provider.`);

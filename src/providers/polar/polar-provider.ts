@@ -18,6 +18,7 @@ import {
   type ProviderProduct,
   type ProviderSubscription,
   type ProviderUsageEvent,
+  UnknownProviderCustomerError,
   type VerifiedDelivery,
   WebhookSignatureError,
 } from "../../modules/provider/index.js";
@@ -196,11 +197,22 @@ export class PolarProvider implements BillingProvider {
     returnUrl?: string;
   }): Promise<{ url: string }> {
     return this.#call(async () => {
-      const session = await this.#polar.customerSessions.create({
-        externalCustomerId: input.externalCustomerId,
-        ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
-      });
-      return { url: session.customerPortalUrl };
+      try {
+        const session = await this.#polar.customerSessions.create({
+          externalCustomerId: input.externalCustomerId,
+          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+        });
+        return { url: session.customerPortalUrl };
+      } catch (error) {
+        // Polar answers an unknown external id with a 422 on that field ("Customer does not exist.").
+        if (
+          error instanceof HTTPValidationError &&
+          /external_customer_id/.test(JSON.stringify(error.detail ?? ""))
+        ) {
+          throw new UnknownProviderCustomerError(input.externalCustomerId);
+        }
+        throw error;
+      }
     });
   }
 

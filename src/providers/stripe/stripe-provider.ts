@@ -14,9 +14,9 @@ import {
   type ProviderPaymentInput,
   type ProviderProduct,
   type ProviderSubscription,
-  ProviderUnavailableError,
   type ProviderUsageEvent,
   type SellerPayments,
+  UnknownProviderCustomerError,
   type VerifiedDelivery,
   WebhookSignatureError,
 } from "../../modules/provider/index.js";
@@ -256,7 +256,7 @@ export class StripeProvider implements BillingProvider {
     returnUrl?: string;
   }): Promise<{ url: string }> {
     const customer = await this.findCustomerByExternalId(input.externalCustomerId);
-    if (!customer) throw new ProviderUnavailableError("Stripe", new Error("no Stripe customer for this id"));
+    if (!customer) throw new UnknownProviderCustomerError(input.externalCustomerId);
     return this.#call(async () => {
       const session = await this.#stripe.billingPortal.sessions.create({
         customer: customer.providerCustomerId,
