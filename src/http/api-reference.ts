@@ -10,6 +10,22 @@ interface Operation {
   responses?: Record<string, { description?: string }>;
 }
 
+/** "public", "API key (admin)", or "API key (server) or customer token". */
+function accessOf(security: unknown[] | undefined): string {
+  if (security?.length === 0) return "public";
+  const requirements = (security ?? []) as Array<Record<string, string[]>>;
+  return requirements
+    .map((requirement) =>
+      Object.entries(requirement)
+        .map(([scheme, roles]) => {
+          const name = scheme === "customerToken" ? "customer token" : "API key";
+          return roles.length > 0 ? `${name} (${roles.join(", ")})` : name;
+        })
+        .join(" and "),
+    )
+    .join(" or ");
+}
+
 export function renderApiReference(document: {
   info: { title: string; version: string };
   paths?: Record<string, Record<string, Operation> | undefined>;
@@ -18,7 +34,7 @@ export function renderApiReference(document: {
   const rows: string[] = [];
   for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations ?? {})) {
-      const access = operation.security?.length === 0 ? "public" : "API key";
+      const access = accessOf(operation.security);
       const responses = Object.entries(operation.responses ?? {})
         .map(
           ([status, response]) => `<li><code>${status}</code> ${escapeHtml(response.description ?? "")}</li>`,

@@ -10,7 +10,8 @@ type RouteWithoutAccess = Omit<RouteConfig, "security" | "middleware">;
  * document, `open` marks a route public there (it must live outside `/v1/` or under a public prefix).
  */
 export function secured<R extends RouteWithoutAccess>(scope: ApiKeyScope, route: R) {
-  return { ...route, security: [{ apiKey: [] }], middleware: requireScope(scope) };
+  // OpenAPI 3.1 lets a non-OAuth requirement list role names: the key's scope, for readers and tests.
+  return { ...route, security: [{ apiKey: [scope] }], middleware: requireScope(scope) };
 }
 
 /**
@@ -21,7 +22,7 @@ export function secured<R extends RouteWithoutAccess>(scope: ApiKeyScope, route:
 export function customerAccessible<R extends RouteWithoutAccess>(scope: ApiKeyScope, route: R) {
   return {
     ...route,
-    security: [{ apiKey: [] }, { customerToken: [] }] as Array<Record<string, string[]>>,
+    security: [{ apiKey: [scope] }, { customerToken: [] }] as Array<Record<string, string[]>>,
     middleware: requireScopeOrOwnCustomer(scope),
   };
 }
