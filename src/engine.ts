@@ -9,7 +9,7 @@ import { Credits } from "./modules/credits/index.js";
 import { CustomerTokens } from "./modules/customer-tokens/index.js";
 import { Customers } from "./modules/customers/index.js";
 import { Entitlements } from "./modules/entitlements/index.js";
-import { defaultIdempotencyOptions, Idempotency } from "./modules/idempotency/index.js";
+import { Idempotency, type Ticker } from "./modules/idempotency/index.js";
 import { Ledger } from "./modules/ledger/index.js";
 import { Marketplace, revenueShareRefused } from "./modules/marketplace/index.js";
 import {
@@ -57,6 +57,11 @@ export interface BillhookOptions {
    * `REDIS_URL` in the service) when several instances must share one limit.
    */
   rateLimitStore?: RateLimitStore;
+  /**
+   * Schedules the heartbeat of this instance's lease, which keeps its idempotency claims alive
+   * (default `setInterval`; tests pass a `ManualTicker`).
+   */
+  ticker?: Ticker;
 }
 
 /** The engine: every domain module wired to one storage, clock and logger. */
@@ -203,6 +208,14 @@ export function createBillhook(options: BillhookOptions): Billhook {
     return billing.apply(stores, providerName, event);
   };
   const apiKeys = new ApiKeys(storage, clock);
+  const idempotency = new Idempotency({
+    access: storage,
+    clock,
+    logger,
+    instanceId: storage.instanceId,
+    retentionMs: config.idempotencyRetentionMs,
+    ...(options.ticker ? { ticker: options.ticker } : {}),
+  });
   const admin = new AdminReads({
     access: storage,
     clock,
@@ -220,10 +233,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
     logger,
     ledger,
     apiKeys,
-    idempotency: new Idempotency(storage, clock, {
-      ...defaultIdempotencyOptions,
-      retentionMs: config.idempotencyRetentionMs,
-    }),
+    idempotency,
     provider,
     catalog,
     catalogSync,
@@ -276,6 +286,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
     sessions: new DashboardSessions(storage, clock, apiKeys),
     admin,
     close: async () => {
+      await idempotency.close();
       await changeBus.close();
       await rateLimits.close();
       await storage.close();

@@ -18,6 +18,7 @@ import * as marketplace from "./migrations/0008-marketplace.js";
 import * as customerTokens from "./migrations/0009-customer-tokens.js";
 import * as dashboard from "./migrations/0010-dashboard.js";
 import * as marketplaceDisputes from "./migrations/0011-marketplace-disputes.js";
+import * as instanceLeases from "./migrations/0012-instance-leases.js";
 
 /** Forward-only: there are no `down` migrations; a mistake is fixed by a new migration. */
 const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> }> = {
@@ -30,6 +31,7 @@ const migrationModules: Record<string, { up(db: Kysely<unknown>, dialect: Dialec
   "0009-customer-tokens": customerTokens,
   "0010-dashboard": dashboard,
   "0011-marketplace-disputes": marketplaceDisputes,
+  "0012-instance-leases": instanceLeases,
   "0007-outbound-webhooks": outboundWebhooks,
   "0006-usage-sync": usageSync,
 };

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { newInstanceId } from "../modules/idempotency/index.js";
 import { openPostgres } from "./postgres-driver.js";
 import { openSqlite } from "./sqlite-driver.js";
 import { Storage, type StorageOptions } from "./storage.js";
@@ -16,17 +17,19 @@ export interface OpenStorageOptions extends StorageOptions {
 /** Opens SQLite (the default, a file under `.billhook/`) or PostgreSQL, from a URL. Node only. */
 export function openStorage(options: OpenStorageOptions = {}): Storage {
   const url = options.databaseUrl?.trim() || defaultSqlitePath;
+  const instanceId = options.instanceId ?? newInstanceId();
   if (/^postgres(ql)?:\/\//.test(url)) {
     const db = openPostgres({
       connectionString: url,
+      applicationName: instanceId,
       ...(options.postgresSchema ? { schema: options.postgresSchema } : {}),
       ...(options.poolSizeMax ? { poolSizeMax: options.poolSizeMax } : {}),
     });
-    return new Storage(db, "postgres", options);
+    return new Storage(db, "postgres", { ...options, instanceId });
   }
   const filename = url === ":memory:" ? url : resolve(url.replace(/^(sqlite|file):(\/\/)?/, ""));
   const { db, changeStamp } = openSqlite({ filename });
-  return new Storage(db, "sqlite", { ...options, changeStamp });
+  return new Storage(db, "sqlite", { ...options, changeStamp, instanceId });
 }
 
 /** A readable description of where the data lives, with any password removed. */

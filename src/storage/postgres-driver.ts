@@ -8,6 +8,11 @@ export interface PostgresOptions {
   /** Schema to work in (sets `search_path`); tests use one fresh schema per run. */
   schema?: string;
   poolSizeMax?: number;
+  /**
+   * Names every connection of the pool (`application_name`, at most 63 characters), so another
+   * instance can tell from `pg_stat_activity` whether this one still has a session that could commit.
+   */
+  applicationName?: string;
 }
 
 const int8Oid = 20;
@@ -30,6 +35,7 @@ export function openPostgres(options: PostgresOptions): Kysely<Schema> {
     connectionString: options.connectionString,
     max: options.poolSizeMax ?? 10,
     types,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
     ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
   });
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new SafeIntegerPlugin()] });

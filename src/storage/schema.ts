@@ -8,6 +8,7 @@ export interface Schema {
   ledger_balances: LedgerBalancesTable;
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
+  instance_leases: InstanceLeasesTable;
   customers: CustomersTable;
   catalog_products: CatalogProductsTable;
   checkouts: CheckoutsTable;
@@ -402,5 +403,14 @@ export interface IdempotencyKeysTable {
   response_body: string | null;
   locked_until_ms: number;
   created_at_ms: number;
+  expires_at_ms: number;
+  owner_instance_id: string | null;
+  claim_id: string | null;
+}
+
+export interface InstanceLeasesTable {
+  instance_id: string;
+  started_at_ms: number;
+  renewed_at_ms: number;
   expires_at_ms: number;
 }

@@ -10,7 +10,7 @@ import type { SecretStore } from "../modules/customer-tokens/index.js";
 import type { CustomerStore } from "../modules/customers/index.js";
 import type { DomainEventStore } from "../modules/domain-events/index.js";
 import type { EntitlementStore } from "../modules/entitlements/index.js";
-import type { IdempotencyStore } from "../modules/idempotency/index.js";
+import { type IdempotencyStore, newInstanceId } from "../modules/idempotency/index.js";
 import type { LedgerStore } from "../modules/ledger/index.js";
 import type { MarketplaceStore, SellerDisputeStore } from "../modules/marketplace/index.js";
 import type { OutboundStore } from "../modules/outbound-webhooks/index.js";
@@ -73,6 +73,11 @@ export interface StorageOptions {
   retryDelayMsMax?: number;
   /** The driver's change stamp (`StoreAccess.changeStamp`); without one, nothing read is kept. */
   changeStamp?: () => string;
+  /**
+   * Who this connection (pool) is: the owner recorded on idempotency claims and, on PostgreSQL, the
+   * pool's `application_name`. Default: a fresh random id, one per process that opens the database.
+   */
+  instanceId?: string;
 }
 
 /**
@@ -81,6 +86,7 @@ export interface StorageOptions {
  */
 export class Storage implements StoreAccess<Stores> {
   readonly dialect: DialectName;
+  readonly instanceId: string;
   readonly #db: Kysely<Schema>;
   readonly #transactionRetryDeadlineMs: number;
   readonly #retryDelayMsMax: number;
@@ -92,6 +98,7 @@ export class Storage implements StoreAccess<Stores> {
   constructor(db: Kysely<Schema>, dialect: DialectName, options: StorageOptions = {}) {
     this.#db = db;
     this.dialect = dialect;
+    this.instanceId = options.instanceId ?? newInstanceId();
     this.#transactionRetryDeadlineMs = options.transactionRetryDeadlineMs ?? 5_000;
     this.#retryDelayMsMax = options.retryDelayMsMax ?? 50;
     this.#changeStamp = options.changeStamp ?? null;
@@ -159,7 +166,7 @@ export class Storage implements StoreAccess<Stores> {
     return {
       ledger: new KyselyLedgerStore(db, this.#accountCache, this.dialect),
       apiKeys: new KyselyApiKeyStore(db),
-      idempotency: new KyselyIdempotencyStore(db),
+      idempotency: new KyselyIdempotencyStore(db, this.dialect),
       customers: new KyselyCustomerStore(db),
       catalog: new KyselyCatalogStore(db),
       checkouts: new KyselyCheckoutStore(db),
