@@ -2,7 +2,7 @@ import { type MarketplaceConfig, type ResolvedConfig, resolveConfig } from "./co
 import { type Clock, type Logger, silentLogger, systemClock } from "./kernel/index.js";
 import { AdminReads } from "./modules/admin/index.js";
 import { ApiKeys } from "./modules/api-keys/index.js";
-import { Billing, Reconciler } from "./modules/billing/index.js";
+import { type ApplyOutcome, Billing, Reconciler } from "./modules/billing/index.js";
 import { Catalog, CatalogSync } from "./modules/catalog/index.js";
 import { Checkouts } from "./modules/checkout/index.js";
 import { Credits } from "./modules/credits/index.js";
@@ -19,19 +19,19 @@ import {
   WebhookEndpoints,
   type WebhookNetwork,
 } from "./modules/outbound-webhooks/index.js";
-import type { BillingProvider, ProviderEvent, SellerEvent } from "./modules/provider/index.js";
+import type { BillingProvider, ProviderEvent } from "./modules/provider/index.js";
 import { MemoryRateLimitStore, RateLimiter, type RateLimitStore } from "./modules/rate-limits/index.js";
 import {
   announceWrites,
   type CustomerChangeBus,
   CustomerEvents,
-  customersAffectedBy,
   LocalChangeBus,
 } from "./modules/realtime/index.js";
 import { DashboardSessions } from "./modules/sessions/index.js";
 import { Settings } from "./modules/settings/index.js";
 import { Usage, UsageSync } from "./modules/usage/index.js";
 import { WebhookInbox } from "./modules/webhooks/index.js";
+import { providerEventApplier } from "./provider-events.js";
 import type { Storage, Stores } from "./storage/index.js";
 
 export interface BillhookOptions {
@@ -89,6 +89,12 @@ export interface Billhook {
   /** Short-lived customer-scoped tokens for browsers (`bh_ct_…`). */
   readonly customerTokens: CustomerTokens;
   readonly webhooks: WebhookInbox<Stores>;
+  /**
+   * Applies one provider event in its own unit of work exactly as a webhook delivery is applied: the
+   * same modules, and the same realtime signals once it commits. For events that come from elsewhere
+   * (development's simulated payment); deliveries go through `webhooks`.
+   */
+  applyProviderEvent(provider: string, event: ProviderEvent): Promise<ApplyOutcome>;
   readonly reconciler: Reconciler;
   readonly marketplace: Marketplace;
   /** Outbound webhooks to the app: its endpoints, and the dispatcher the worker runs. */
@@ -194,19 +200,7 @@ export function createBillhook(options: BillhookOptions): Billhook {
     },
   });
   announceWrites(credits, usage, changeBus);
-  const applyEvent = async (stores: Stores, providerName: string, event: ProviderEvent) => {
-    if (event.kind.startsWith("seller_")) return marketplace.apply(stores, event as SellerEvent);
-    if (event.kind === "checkout") return checkouts.recordOutcome(stores, providerName, event);
-    if (event.kind === "payment") {
-      const attempt = {
-        kind: "checkout" as const,
-        providerCheckoutId: event.providerPaymentId,
-        status: event.status,
-      };
-      await checkouts.recordOutcome(stores, providerName, attempt);
-    }
-    return billing.apply(stores, providerName, event);
-  };
+  const applyProviderEvent = providerEventApplier({ storage, checkouts, billing, marketplace, changeBus });
   const apiKeys = new ApiKeys(storage, clock);
   const idempotency = new Idempotency({
     access: storage,
@@ -261,15 +255,10 @@ export function createBillhook(options: BillhookOptions): Billhook {
       clock,
       logger,
       providers: (name) => (provider?.name === name ? provider : null),
-      apply: async (stores, providerName, event) => {
-        const outcome = await applyEvent(stores, providerName, event);
-        const affected = await customersAffectedBy(event, (id) =>
-          stores.checkouts.customerOf(providerName, id),
-        );
-        for (const customerId of affected) storage.afterCommit(stores, () => changeBus.publish(customerId));
-        return outcome;
-      },
+      apply: applyProviderEvent,
     }),
+    applyProviderEvent: (providerName, event) =>
+      storage.transaction((stores) => applyProviderEvent(stores, providerName, event)),
     reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
     marketplace,
     outbound: {

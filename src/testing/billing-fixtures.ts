@@ -1,4 +1,5 @@
-import type { ProviderEvent, ProviderSubscription } from "../modules/provider/index.js";
+import type { BillingEvent } from "../modules/billing/index.js";
+import type { ProviderSubscription } from "../modules/provider/index.js";
 
 const day = 86_400_000;
 
@@ -10,7 +11,7 @@ export function proSubscription(
   customerId: string,
   startAt: Date,
   overrides: Partial<ProviderSubscription> = {},
-): ProviderEvent {
+): BillingEvent {
   return {
     kind: "subscription",
     subscription: {

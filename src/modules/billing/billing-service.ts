@@ -18,6 +18,9 @@ export interface BillingStores extends LedgerStores, CreditStores {
   settings: SettingsStore;
 }
 
+/** The provider events the billing module applies. */
+export type BillingEvent = Extract<ProviderEvent, { kind: "subscription" | "order" | "grant" }>;
+
 /**
  * Applies what a provider says about subscriptions and orders, whether it arrives by webhook or from
  * the reconciler. Deliveries may come twice, late or out of order: a description older than the one
@@ -52,16 +55,19 @@ export class Billing {
     this.#runtime = options.runtime ?? null;
   }
 
-  /** Applies one provider event inside the caller's unit of work. */
-  async apply(stores: BillingStores, provider: string, event: ProviderEvent): Promise<ApplyOutcome> {
-    if (event.kind === "ignored") return "ignored";
-    if (event.kind === "checkout") return "ignored";
-    if (event.kind === "payment")
-      return event.order ? this.#applyOrder(stores, provider, event.order) : "ignored";
-    if (event.kind === "subscription") return this.#applySubscription(stores, provider, event.subscription);
-    if (event.kind === "grant") return this.#applyGrant(stores, provider, event.grant);
-    // Seller events belong to the marketplace module.
-    return event.kind === "order" ? this.#applyOrder(stores, provider, event.order) : "ignored";
+  /**
+   * Applies one provider event about subscriptions, orders or grants inside the caller's unit of work
+   * (which module gets which kind is decided once, in the engine's provider-event applier).
+   */
+  async apply(stores: BillingStores, provider: string, event: BillingEvent): Promise<ApplyOutcome> {
+    switch (event.kind) {
+      case "subscription":
+        return this.#applySubscription(stores, provider, event.subscription);
+      case "order":
+        return this.#applyOrder(stores, provider, event.order);
+      case "grant":
+        return this.#applyGrant(stores, provider, event.grant);
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 export { subscriptionAccessUntil } from "./access-rules.js";
-export { Billing, type BillingStores } from "./billing-service.js";
+export { Billing, type BillingEvent, type BillingStores } from "./billing-service.js";
 export type { BillingStore } from "./billing-store.js";
 export type * from "./billing-types.js";
 export { orderPostings } from "./order-postings.js";

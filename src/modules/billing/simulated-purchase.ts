@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../catalog/index.js";
-import type { ProviderEvent } from "../provider/index.js";
+import type { BillingEvent } from "./billing-service.js";
 
 /**
  * Development only: the provider event a successful payment for `entry` would produce, so a demo can
@@ -11,7 +11,7 @@ export function simulatedPurchase(
   customerId: string,
   id: string,
   now: Date,
-): ProviderEvent {
+): BillingEvent {
   if (entry.kind === "plan") {
     const periodEnd = new Date(now.getTime());
     if (entry.interval === "year") periodEnd.setUTCFullYear(periodEnd.getUTCFullYear() + 1);
