@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/index.js";
 import { createBillhook } from "../../src/engine.js";
 import { createHttpApp } from "../../src/http/app.js";
+import { ManualClock } from "../../src/kernel/index.js";
 import { openStorage } from "../../src/storage/open-storage.js";
 import { type PolarHarness, startPolarHarness, testCatalog } from "../../src/testing/polar-harness.js";
+import { sseReader } from "../../src/testing/sse-reader.js";
 import { describeEachDialect } from "../../src/testing/storage-matrix.js";
 import { authorized } from "../../src/testing/test-engine.js";
 
@@ -94,6 +96,43 @@ describeEachDialect("realtime purchase flow (Seed 004)", (fixture) => {
       json: { customerId, product: "nope" },
     });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describeEachDialect("simulate-success reaches the stream as a webhook does", (fixture) => {
+  it("streams the change the moment it commits, not at the fallback poll", async () => {
+    const resolved = resolveConfig({}, testCatalog);
+    // The clock stands still and the fallback poll is an hour away: only the commit's signal can
+    // deliver the change while this test waits for it.
+    const billhook = createBillhook({
+      storage: fixture.storage(),
+      clock: new ManualClock(),
+      config: { ...resolved, realtime: { ...resolved.realtime, fallbackPollMs: 3_600_000 } },
+    });
+    const app = createHttpApp(billhook);
+    const { secret } = await billhook.apiKeys.create({ scope: "admin", name: "simulate" });
+    const customerId = customer();
+    const controller = new AbortController();
+    const stream = await app.request(
+      `/v1/customers/${customerId}/events`,
+      authorized(secret, { signal: controller.signal }),
+    );
+    const events = sseReader(stream);
+    try {
+      expect((await events.next()).event).toBe("snapshot");
+      const simulated = await app.request(
+        "/v1/dev/simulate-success",
+        authorized(secret, { method: "POST", body: JSON.stringify({ customerId, product: "reports_pack" }) }),
+      );
+      expect(simulated.status).toBe(200);
+      const changed = await events.until("entitlements.changed");
+      expect(changed.data).toMatchObject({
+        entitlements: [expect.objectContaining({ feature: "reports", catalogKey: "reports_pack" })],
+      });
+    } finally {
+      controller.abort();
+      await events.cancel().catch(() => undefined);
+    }
   });
 });
 

@@ -124,8 +124,7 @@ export const developmentRoutes = new OpenAPIHono<HttpEnv>().openapi(simulateRout
     throw new BillhookError("UNKNOWN_PRODUCT", `The catalog has no product "${product}".`, { product });
   const simulatedId = newId("sim");
   const event = simulatedPurchase(entry, id, simulatedId, billhook.clock.now());
-  const applied = await billhook.storage.transaction((stores) =>
-    billhook.billing.apply(stores, "dev", event),
-  );
+  // Through the engine's applier, as a webhook is: customers' streams hear of it the moment it commits.
+  const applied = await billhook.applyProviderEvent("dev", event);
   return c.json({ id: simulatedId, applied }, 200);
 });
