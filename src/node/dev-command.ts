@@ -181,10 +181,16 @@ async function startEmulator(
   if (provider === "stripe") {
     const stripe = await startStripeEmulator({ port, seed });
     const endpoint = stripe.webhooks.createEndpoint(`${serverUrl}/v1/webhooks/stripe`);
+    // Connected accounts' events (account.updated, payout.*) reach only Connect endpoints, as at Stripe:
+    // without one a seller who finishes onboarding never becomes ready.
+    const connectEndpoint = stripe.webhooks.createEndpoint(`${serverUrl}/v1/webhooks/stripe`, {
+      connect: true,
+    });
     Object.assign(environment, {
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_API_URL: stripe.url,
       STRIPE_WEBHOOK_SECRET: endpoint.secret,
+      STRIPE_CONNECT_WEBHOOK_SECRET: connectEndpoint.secret,
       STRIPE_PUBLISHABLE_KEY: stripe.publishableKey,
     });
     return { label: "Stripe emulator", url: stripe.url, close: () => stripe.close() };
