@@ -38,6 +38,30 @@ for (const [providerName, startDriver] of drivers) {
         expect(await harness.driver.activeProductCount()).toBe(3);
       });
 
+      it("opens the portal for a known customer, and answers 404 for one the provider does not know", async () => {
+        const customerId = customer();
+        const unknown = await harness.api(`/v1/customers/${customerId}/portal`, {
+          method: "POST",
+          key: harness.serverKey,
+          json: {},
+        });
+        expect(unknown.status, await unknown.clone().text()).toBe(404);
+        expect(await unknown.json()).toMatchObject({ code: "NOT_FOUND", customerId });
+        const ensured = await harness.api("/v1/customers", {
+          method: "POST",
+          key: harness.serverKey,
+          json: { customerId, email: `${customerId}@example.com` },
+        });
+        expect(ensured.status).toBe(200);
+        const known = await harness.api(`/v1/customers/${customerId}/portal`, {
+          method: "POST",
+          key: harness.serverKey,
+          json: {},
+        });
+        expect(known.status, await known.clone().text()).toBe(200);
+        expect(((await known.json()) as { url: string }).url).toMatch(/^https?:\/\//);
+      });
+
       it("buys a plan: check flips to allowed and the first payment is booked once", async () => {
         const customerId = customer();
         const before = await harness.billhook.ledger.balanceOf(revenue);

@@ -164,6 +164,7 @@ export const portalRoute = createRoute(
     },
     responses: {
       200: jsonResponse(z.object({ url: z.string() }), "The portal URL."),
+      404: problemResponse("The provider has no customer with this id (create it with POST /v1/customers)."),
       502: problemResponse("The provider failed."),
       ...problemResponses,
     },
