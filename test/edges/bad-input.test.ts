@@ -91,6 +91,14 @@ describeEachDialect("bad input", (fixture) => {
         sent++;
         if (response.status >= 500) failures.push(`${name}: ${response.status} ${text.slice(0, 200)}`);
         if (elapsedMs > answerMsMax) failures.push(`${name}: answered in ${Math.round(elapsedMs)} ms`);
+        const expected = expectedAnswer(request.label);
+        if (
+          expected &&
+          (response.status !== expected[0] || (parse(text) as { code?: string })?.code !== expected[1])
+        )
+          failures.push(
+            `${name}: expected ${expected.join(" ")}, got ${response.status} ${text.slice(0, 200)}`,
+          );
         if (response.status >= 400) {
           const problem = parse(text) as { code?: unknown } | null;
           if (
@@ -111,6 +119,13 @@ describeEachDialect("bad input", (fixture) => {
     expect(after.providerCustomers).toBe(before.providerCustomers);
   }, 240_000);
 });
+
+/** What the central rules answer, where one of them decides: wrong media type, unsafe text. */
+function expectedAnswer(label: string): [number, string] | null {
+  if (/^(text\/plain|a form|multipart|no content type)$/.test(label)) return [415, "UNSUPPORTED_MEDIA_TYPE"];
+  if (/^(NUL|%00|a lone surrogate|a lone low surrogate) in/.test(label)) return [422, "VALIDATION_FAILED"];
+  return null;
+}
 
 /** Every bad request this suite makes of `operation`. */
 function badRequests(document: OpenApiDocument, operation: Operation): BadRequest[] {
