@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { registerBenefitRoutes } from "./benefits-routes.js";
 import { registerCheckoutPages } from "./checkout-pages.js";
 import { registerCheckoutRoutes } from "./checkouts-routes.js";
+import { registerCustomerPortalRoutes } from "./customer-portal-routes.js";
 import { registerCustomerSessionRoutes } from "./customer-sessions-routes.js";
 import { registerCustomerRoutes } from "./customers-routes.js";
 import { registerEmulatorControlRoutes } from "./emulator-control-routes.js";
@@ -20,6 +21,7 @@ export function registerAllRoutes(app: Hono, runtime: PolarEmulatorRuntime): voi
   registerCheckoutRoutes(app, runtime);
   registerCustomerRoutes(app, runtime);
   registerCustomerSessionRoutes(app, runtime);
+  registerCustomerPortalRoutes(app, runtime);
   registerSubscriptionRoutes(app, runtime);
   registerOrderRoutes(app, runtime);
   registerMeterRoutes(app, runtime);

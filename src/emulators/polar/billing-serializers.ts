@@ -6,15 +6,16 @@ import {
   serializeProduct,
   serializeProductScalars,
 } from "./catalog-serializers.js";
-import type {
-  CheckoutRecord,
-  CustomerSessionRecord,
-  OrderRecord,
-  RefundRecord,
-  SubscriptionRecord,
-  WebhookDeliveryRecord,
-  WebhookEndpointRecord,
-  WebhookEventRecord,
+import {
+  type CheckoutRecord,
+  type CustomerSessionRecord,
+  type OrderRecord,
+  POLAR_API_VERSION,
+  type RefundRecord,
+  type SubscriptionRecord,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
+  type WebhookEventRecord,
 } from "./polar-records.js";
 import type { PolarStore } from "./polar-store.js";
 
@@ -47,6 +48,10 @@ function checkoutPaymentFields(store: PolarStore, checkout: CheckoutRecord): Jso
     seats: null,
     min_seats: null,
     max_seats: null,
+    // Unit-based pricing (SDK 1.x requires the keys); the emulator has no unit-based prices.
+    units: null,
+    min_units: null,
+    max_units: null,
     discount_amount: 0,
     net_amount: checkout.amount,
     // Polar leaves tax null until it has enough information; the emulator computes no tax.
@@ -77,6 +82,8 @@ function checkoutCustomerFields(checkout: CheckoutRecord): Json {
     customer_billing_address: checkout.customer_billing_address,
     customer_tax_id: checkout.customer_tax_id,
     external_customer_id: checkout.external_customer_id,
+    // The deprecated name Polar still sends; SDKs up to 0.42 require it.
+    customer_external_id: checkout.external_customer_id,
     customer_metadata: checkout.customer_metadata,
   };
 }
@@ -166,6 +173,7 @@ export function serializeSubscriptionScalars(subscription: SubscriptionRecord): 
     current_meter_period_end: null,
     discount_id: null,
     seats: null,
+    units: null,
   };
 }
 
@@ -233,11 +241,13 @@ export function serializeOrder(store: PolarStore, order: OrderRecord): Json {
     product: product ? serializeProductScalars(store, product) : null,
     discount: null,
     subscription: subscription ? serializeSubscriptionScalars(subscription) : null,
-    items,
+    // Items carry their service period since unit-based billing; the emulator records none.
+    items: items.map((item) => ({ ...item, start_timestamp: null, end_timestamp: null })),
     description: product?.name ?? "Order",
     refundable_amount: paid ? net - order.refunded_amount : 0,
     refundable_tax_amount: 0,
     seats: null,
+    units: null,
     custom_field_data: {},
   };
 }
@@ -264,8 +274,14 @@ export function serializeCustomerSession(
 }
 
 export function serializeWebhookEndpoint(store: PolarStore, endpoint: WebhookEndpointRecord): Json {
-  const { consecutive_failed_events: _failures, ...fields } = endpoint;
-  return { ...fields, organization_id: store.organization.id };
+  const { consecutive_failed_events: _failures, api_version: apiVersion, ...fields } = endpoint;
+  return {
+    ...fields,
+    api_version: apiVersion ?? POLAR_API_VERSION,
+    organization_id: store.organization.id,
+    // The emulator signs with Polar's original scheme: HMAC keyed with the UTF-8 bytes of the whole secret.
+    uses_standard_webhook_signature: false,
+  };
 }
 
 export function serializeWebhookEvent(event: WebhookEventRecord): Json {

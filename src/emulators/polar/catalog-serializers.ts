@@ -1,3 +1,5 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { customerMeterBalances } from "./meter-usage.js";
 import type {
   BenefitGrantRecord,
@@ -12,8 +14,13 @@ import type { PolarStore } from "./polar-store.js";
 
 type Json = Record<string, unknown>;
 
-/** Prices in Polar's ProductPrice union (discriminated by `amount_type`). */
+/**
+ * Prices in Polar's ProductPrice union (discriminated by `amount_type`). `type` and `recurring_interval`
+ * are deprecated (the product carries them) but Polar still sends them, and SDKs up to 0.42 require them.
+ */
 export function serializePrice(store: PolarStore, price: PriceRecord): Json {
+  const product = store.products.get(price.product_id);
+  const recurringInterval = product?.recurring_interval ?? null;
   const base = {
     created_at: price.created_at,
     modified_at: price.modified_at,
@@ -24,6 +31,8 @@ export function serializePrice(store: PolarStore, price: PriceRecord): Json {
     tax_behavior: null,
     is_archived: price.is_archived,
     product_id: price.product_id,
+    type: recurringInterval ? "recurring" : "one_time",
+    recurring_interval: recurringInterval,
   };
   if (price.amount_type === "fixed") return { ...base, price_amount: price.price_amount ?? 0 };
   if (price.amount_type === "custom") {
@@ -100,6 +109,10 @@ export function catalogPrices(store: PolarStore, product: ProductRecord): PriceR
 export function serializeProduct(store: PolarStore, product: ProductRecord): Json {
   return {
     ...serializeProductScalars(store, product),
+    // Polar lets a product be deleted until something was bought with it.
+    is_deletable:
+      !store.orders.find((order) => order.product_id === product.id) &&
+      !store.subscriptions.find((subscription) => subscription.product_id === product.id),
     prices: catalogPrices(store, product).map((price) => serializePrice(store, price)),
     benefits: product.benefit_ids.flatMap((id) => {
       const benefit = store.benefits.get(id);
@@ -128,9 +141,18 @@ export function serializeCustomer(store: PolarStore, customer: CustomerRecord): 
     organization_id: store.organization.id,
     deleted_at: customer.deleted_at,
     first_user_event_at: null,
-    avatar_url: null,
+    avatar_url: gravatarUrl(customer.email),
     default_payment_method_id: null,
   };
+}
+
+/**
+ * Polar's computed avatar: the Gravatar of the lower-cased email (`d=404`: no picture rather than a
+ * placeholder). SDKs up to 0.47 require a string here, so null is only for a customer without email.
+ */
+export function gravatarUrl(email: string): string | null {
+  if (!email) return null;
+  return `https://www.gravatar.com/avatar/${bytesToHex(sha256(utf8ToBytes(email.toLowerCase())))}?d=404`;
 }
 
 export function serializeMeter(store: PolarStore, meter: MeterRecord): Json {
@@ -222,6 +244,8 @@ export function serializeCustomerState(store: PolarStore, customer: CustomerReco
       ends_at: row.ends_at,
       product_id: row.product_id,
       discount_id: null,
+      seats: null,
+      units: null,
       meters: [],
     })),
     granted_benefits: grants.map((grant) => {

@@ -90,6 +90,12 @@ function createCheckout(
   if (body.customer_id && !store.customers.get(body.customer_id)) {
     throw fieldError(["customer_id"], "Customer does not exist.", body.customer_id);
   }
+  // Polar links the checkout to the customer an id or external id names, and prefills what it knows.
+  const customer = body.customer_id
+    ? store.customers.get(body.customer_id)
+    : body.external_customer_id
+      ? store.customers.find((row) => row.external_id === body.external_customer_id && !row.deleted_at)
+      : undefined;
   const product = store.products.get(body.products[0]!)!;
   const adHoc = body.prices?.[product.id]?.map((price) => createPrice(runtime, product.id, price, "ad_hoc"));
   const price = adHoc?.[0] ?? defaultPrice(runtime, product);
@@ -110,11 +116,11 @@ function createCheckout(
     product_price_id: price.id,
     amount: 0,
     currency: price.price_currency,
-    customer_id: body.customer_id ?? null,
-    customer_email: body.customer_email ?? null,
-    customer_name: body.customer_name ?? null,
-    customer_billing_name: body.customer_billing_name ?? null,
-    customer_billing_address: body.customer_billing_address ?? null,
+    customer_id: customer?.id ?? null,
+    customer_email: body.customer_email ?? customer?.email ?? null,
+    customer_name: body.customer_name ?? customer?.name ?? null,
+    customer_billing_name: body.customer_billing_name ?? customer?.name ?? null,
+    customer_billing_address: body.customer_billing_address ?? customer?.billing_address ?? null,
     customer_ip_address: body.customer_ip_address ?? null,
     customer_tax_id: body.customer_tax_id ?? null,
     external_customer_id: body.external_customer_id ?? null,

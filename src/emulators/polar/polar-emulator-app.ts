@@ -3,10 +3,10 @@ import { Hono } from "hono";
 import { injectApiFaults, type NodeBindings } from "../shared/api-fault-middleware.js";
 import { registerAllRoutes } from "./app-route-table.js";
 import { runDueWork } from "./billing-scheduler.js";
+import { CUSTOMER_PORTAL_PREFIX } from "./customer-portal-routes.js";
 import { type PolarEmulatorOptions, PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { renderError } from "./polar-errors.js";
-
-const POLAR_API_VERSION = "2026-04";
+import { POLAR_API_VERSION } from "./polar-records.js";
 
 /** The 401 Polar answers for a missing, wrong or foreign token. */
 const INVALID_TOKEN_BODY = {
@@ -17,8 +17,9 @@ const INVALID_TOKEN_BODY = {
 
 function requireToken(runtime: PolarEmulatorRuntime): MiddlewareHandler {
   return async (context, next) => {
-    // Client-secret checkout endpoints are public at Polar.
+    // Client-secret checkout endpoints are public at Polar; the customer portal checks its own session token.
     if (context.req.path.startsWith("/v1/checkouts/client/")) return next();
+    if (context.req.path.startsWith(CUSTOMER_PORTAL_PREFIX)) return next();
     const header = context.req.header("authorization") ?? "";
     if (header !== `Bearer ${runtime.token}`) {
       context.header("WWW-Authenticate", 'Bearer error="invalid_token"');

@@ -5,6 +5,11 @@
 import type { RecurringInterval } from "../shared/billing-calendar.js";
 
 export type { RecurringInterval };
+
+/** The API version the emulator answers with (SDK 0.49's default; 2026-10 reads the same here). */
+export const POLAR_API_VERSION = "2026-04";
+/** The versions a webhook endpoint may ask its payloads in. */
+export const POLAR_API_VERSIONS = ["2026-04", "2026-10"] as const;
 export type Metadata = Record<string, string | number | boolean>;
 export type SubscriptionStatus =
   | "incomplete"
@@ -248,6 +253,8 @@ export interface WebhookEndpointRecord extends Timestamps {
   secret: string;
   events: string[];
   enabled: boolean;
+  /** The API version of the payloads (`2026-04` when created before the field was recorded). */
+  api_version?: string;
   /** Events in a row that failed for good; 10 disables the endpoint. */
   consecutive_failed_events: number;
 }

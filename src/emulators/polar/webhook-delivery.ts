@@ -21,6 +21,13 @@ const BACKOFF_MS_MAX = 20 * 60 * 1_000;
 const RESPONSE_TEXT_LENGTH_MAX = 1_000;
 /** How long a reordered event waits for a later one to overtake it before it is sent anyway. */
 const REORDER_HOLD_MS = 250;
+/**
+ * Polar's FIFO guard (`WEBHOOK_FIFO_GUARD_DELAY_MS`, `WEBHOOK_FIFO_GUARD_MAX_AGE`): an event waits
+ * 300 ms per earlier pending event of its endpoint, but only for earlier events younger than a minute,
+ * so one event the receiver keeps rejecting delays the ones behind it by a minute at most.
+ */
+const FIFO_GUARD_DELAY_MS = 300;
+const FIFO_GUARD_MAX_AGE_MS = 60_000;
 
 export interface DeliveryOptions extends DispatcherSettings {
   store: PolarStore;
@@ -28,17 +35,33 @@ export interface DeliveryOptions extends DispatcherSettings {
   clock: EmulatorClock;
 }
 
-interface QueuedDelivery {
+/** One event on its way to its endpoint: Polar runs each as its own task with its own retries. */
+interface PendingDelivery {
   eventId: string;
-  attempt: number;
+  endpointId: string;
+  /** Wall-clock ms when it was queued, for the FIFO guard's age limit. */
+  queuedAtMs: number;
+  /**
+   * Back-off it waited, at Polar's pace: sleeps are divided by the speed factor, so this is what makes
+   * a retried event age as it would at Polar while an in-flight request ages in real time.
+   */
+  backoffMs: number;
+  sequence: number;
 }
 
-/** Delivers webhook events FIFO per endpoint with Polar's retry, timeout and auto-disable rules. */
+/**
+ * Delivers webhook events with Polar's rules: each event is retried up to 10 times with back-off; a
+ * FIFO guard holds an event while earlier events of its endpoint are pending (a minute at most); an
+ * endpoint whose last 10 finished events failed is disabled and its pending events skipped; a deleted
+ * endpoint's deliveries stop at once.
+ */
 export class WebhookDispatcher {
-  private readonly queues = new Map<string, QueuedDelivery[]>();
-  private readonly workers = new Map<string, Promise<void>>();
+  private readonly pending = new Map<string, PendingDelivery[]>();
+  private readonly tasks = new Set<Promise<void>>();
   private readonly held = new Map<string, { eventId: string; timer: ReturnType<typeof setTimeout> }>();
-  private readonly timers = new CancellableTimers();
+  /** Per endpoint, so deleting one wakes (and ends) only its sleeping deliveries. */
+  private readonly timers = new Map<string, CancellableTimers>();
+  private sequence = 0;
   private closed = false;
   /** Aborts in-flight requests on close, so a dead receiver cannot hold the process for the full timeout. */
   private readonly shutdown = new AbortController();
@@ -52,33 +75,41 @@ export class WebhookDispatcher {
       // A held-back event goes out right after the one that overtook it.
       clearTimeout(held.timer);
       this.held.delete(event.endpoint_id);
-      this.push(event.endpoint_id, event.id);
-      this.push(event.endpoint_id, held.eventId);
+      this.start(event.endpoint_id, event.id);
+      this.start(event.endpoint_id, held.eventId);
       return;
     }
     if (this.options.faults.roll("webhookReorder")) {
       // Wall-clock, not scaled: the next event must have a real chance to overtake this one.
       const timer = setTimeout(() => {
         this.held.delete(event.endpoint_id);
-        this.push(event.endpoint_id, event.id);
+        this.start(event.endpoint_id, event.id);
       }, REORDER_HOLD_MS);
       this.held.set(event.endpoint_id, { eventId: event.id, timer });
       return;
     }
-    this.push(event.endpoint_id, event.id);
+    this.start(event.endpoint_id, event.id);
   }
 
-  /** Manual redelivery (`POST /v1/webhooks/events/{id}/redeliver`): the event is queued again. */
+  /** Manual redelivery (`POST /v1/webhooks/events/{id}/redeliver`): the event is sent again. */
   redeliver(event: WebhookEventRecord): void {
     if (this.closed) return;
     event.skipped = false;
-    this.push(event.endpoint_id, event.id);
+    this.start(event.endpoint_id, event.id);
   }
 
-  /** Resolves once every queue is empty and nothing is held back. */
+  /** The endpoint was deleted: its pending deliveries end now instead of retrying into the void. */
+  dropEndpoint(endpointId: string): void {
+    const held = this.held.get(endpointId);
+    if (held) clearTimeout(held.timer);
+    this.held.delete(endpointId);
+    this.timers.get(endpointId)?.cancelAll();
+  }
+
+  /** Resolves once no delivery is pending and nothing is held back. */
   async idle(): Promise<void> {
-    while (this.workers.size > 0 || this.held.size > 0) {
-      await Promise.all([...this.workers.values()]);
+    while (this.tasks.size > 0 || this.held.size > 0) {
+      await Promise.all([...this.tasks]);
       if (this.held.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -88,46 +119,86 @@ export class WebhookDispatcher {
     this.shutdown.abort();
     for (const held of this.held.values()) clearTimeout(held.timer);
     this.held.clear();
-    this.timers.cancelAll();
-    this.queues.clear();
+    for (const timers of this.timers.values()) timers.cancelAll();
+    this.pending.clear();
   }
 
-  private push(endpointId: string, eventId: string): void {
-    const queue = this.queues.get(endpointId) ?? [];
-    queue.push({ eventId, attempt: 0 });
-    this.queues.set(endpointId, queue);
-    if (!this.workers.has(endpointId)) {
-      const worker = this.drain(endpointId).finally(() => this.workers.delete(endpointId));
-      this.workers.set(endpointId, worker);
+  private start(endpointId: string, eventId: string): void {
+    const delivery: PendingDelivery = {
+      eventId,
+      endpointId,
+      queuedAtMs: Date.now(),
+      backoffMs: 0,
+      sequence: this.sequence++,
+    };
+    const queue = this.pending.get(endpointId) ?? [];
+    queue.push(delivery);
+    this.pending.set(endpointId, queue);
+    const task = this.deliver(delivery).finally(() => {
+      this.tasks.delete(task);
+      const rest = (this.pending.get(endpointId) ?? []).filter((row) => row !== delivery);
+      if (rest.length > 0) this.pending.set(endpointId, rest);
+      else this.pending.delete(endpointId);
+    });
+    this.tasks.add(task);
+  }
+
+  private endpointTimers(endpointId: string): CancellableTimers {
+    let timers = this.timers.get(endpointId);
+    if (!timers) {
+      timers = new CancellableTimers();
+      this.timers.set(endpointId, timers);
     }
+    return timers;
   }
 
-  private async drain(endpointId: string): Promise<void> {
-    const queue = this.queues.get(endpointId);
-    while (queue && queue.length > 0 && !this.closed) {
-      const head = queue[0]!;
-      const endpoint = this.options.store.webhookEndpoints.get(endpointId);
-      const event = this.options.store.webhookEvents.get(head.eventId);
-      if (!endpoint || !event) {
-        queue.shift();
+  /** Earlier deliveries of the same endpoint still pending and younger than the guard's age limit. */
+  private earlierPending(delivery: PendingDelivery): number {
+    const now = Date.now();
+    const scale = 1 - 1 / this.options.speedFactor;
+    return (this.pending.get(delivery.endpointId) ?? []).filter(
+      (row) =>
+        row.sequence < delivery.sequence &&
+        now - row.queuedAtMs + row.backoffMs * scale < FIFO_GUARD_MAX_AGE_MS,
+    ).length;
+  }
+
+  private async deliver(delivery: PendingDelivery): Promise<void> {
+    const { store } = this.options;
+    const timers = this.endpointTimers(delivery.endpointId);
+    let attempts = 0;
+    while (!this.closed) {
+      const endpoint = store.webhookEndpoints.get(delivery.endpointId);
+      const event = store.webhookEvents.get(delivery.eventId);
+      if (!endpoint || !event) return;
+      if (!endpoint.enabled) {
+        if (event.succeeded === null) event.skipped = true;
+        this.options.onChange?.();
+        return;
+      }
+      const earlier = this.earlierPending(delivery);
+      if (earlier > 0) {
+        const waitMs = Math.min(earlier * FIFO_GUARD_DELAY_MS, FIFO_GUARD_MAX_AGE_MS);
+        await timers.sleep(waitMs / this.options.speedFactor);
         continue;
       }
-      if (!endpoint.enabled) {
-        this.skipPending(endpoint, queue);
-        break;
-      }
-      head.attempt += 1;
+      attempts += 1;
       const succeeded = await this.attempt(endpoint, event);
-      if (succeeded) {
-        queue.shift();
-        endpoint.consecutive_failed_events = 0;
-      } else if (head.attempt >= DELIVERY_ATTEMPTS_MAX) {
-        queue.shift();
-        this.onEventFailed(endpoint);
-      } else {
-        await this.timers.sleep(this.backoffMs(head.attempt) / this.options.speedFactor);
-      }
       this.options.onChange?.();
+      if (succeeded) {
+        endpoint.consecutive_failed_events = 0;
+        return;
+      }
+      // Disabled while this attempt was in flight: the event is one of the skipped.
+      if (!endpoint.enabled) continue;
+      if (attempts >= DELIVERY_ATTEMPTS_MAX) {
+        if (event.succeeded !== true) event.succeeded = false;
+        this.onEventFailed(endpoint);
+        return;
+      }
+      const backoffMs = this.backoffMs(attempts);
+      delivery.backoffMs += backoffMs;
+      await timers.sleep(backoffMs / this.options.speedFactor);
     }
   }
 
@@ -139,25 +210,22 @@ export class WebhookDispatcher {
 
   private onEventFailed(endpoint: WebhookEndpointRecord): void {
     endpoint.consecutive_failed_events += 1;
-    if (endpoint.consecutive_failed_events >= ENDPOINT_FAILURE_THRESHOLD) {
-      endpoint.enabled = false;
-      endpoint.modified_at = this.options.clock.now().toISOString();
-    }
-  }
-
-  private skipPending(endpoint: WebhookEndpointRecord, queue: QueuedDelivery[]): void {
-    for (const item of queue.splice(0)) {
-      const event = this.options.store.webhookEvents.get(item.eventId);
+    if (endpoint.consecutive_failed_events < ENDPOINT_FAILURE_THRESHOLD || !endpoint.enabled) return;
+    endpoint.enabled = false;
+    endpoint.modified_at = this.options.clock.now().toISOString();
+    // Polar marks the endpoint's pending events skipped; their sleeping retries end now.
+    for (const row of this.pending.get(endpoint.id) ?? []) {
+      const event = this.options.store.webhookEvents.get(row.eventId);
       if (event && event.succeeded === null) event.skipped = true;
     }
-    endpoint.modified_at = this.options.clock.now().toISOString();
+    this.timers.get(endpoint.id)?.cancelAll();
   }
 
   private async attempt(endpoint: WebhookEndpointRecord, event: WebhookEventRecord): Promise<boolean> {
     const dropped: Outcome = { succeeded: true, httpCode: null, response: "dropped by fault injection" };
     const outcome = await attemptWithFaults(
       this.options.faults,
-      (ms) => this.timers.sleep(ms),
+      (ms) => this.endpointTimers(endpoint.id).sleep(ms),
       () => this.send(endpoint, event),
       dropped,
     );
@@ -198,7 +266,8 @@ export class WebhookDispatcher {
       response: outcome.response,
     });
     event.last_http_code = outcome.httpCode;
-    event.succeeded = outcome.succeeded;
+    // Polar leaves `succeeded` null while retries remain; false only once the event failed for good.
+    if (outcome.succeeded) event.succeeded = true;
     event.modified_at = now;
   }
 }

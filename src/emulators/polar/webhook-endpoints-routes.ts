@@ -4,7 +4,7 @@ import { serializeWebhookDelivery, serializeWebhookEndpoint } from "./billing-se
 import type { PolarEmulatorRuntime } from "./emulator-runtime.js";
 import { notFound, parseBody } from "./polar-errors.js";
 import { paginate, queryBoolean, queryList } from "./polar-pagination.js";
-import type { WebhookEndpointRecord } from "./polar-records.js";
+import { POLAR_API_VERSION, POLAR_API_VERSIONS, type WebhookEndpointRecord } from "./polar-records.js";
 import { polarToken } from "./polar-token.js";
 
 const formatSchema = z.enum(["raw", "discord", "slack"]);
@@ -13,6 +13,7 @@ const endpointCreateSchema = z.object({
   name: z.string().nullish(),
   format: formatSchema,
   events: z.array(z.string()),
+  api_version: z.enum(POLAR_API_VERSIONS).default(POLAR_API_VERSION),
   organization_id: z.string().nullish(),
   // Deprecated in Polar: the server generates the secret, a supplied one is ignored.
   secret: z.string().nullish(),
@@ -35,7 +36,13 @@ function findEndpoint(runtime: PolarEmulatorRuntime, id: string): WebhookEndpoin
 /** Creates an endpoint with a server-generated `whsec_…` secret (Polar's format since 2026-06-29). */
 export function createWebhookEndpoint(
   runtime: PolarEmulatorRuntime,
-  input: { url: string; events: string[]; name?: string | null; format?: WebhookEndpointRecord["format"] },
+  input: {
+    url: string;
+    events: string[];
+    name?: string | null;
+    format?: WebhookEndpointRecord["format"];
+    api_version?: string;
+  },
 ): WebhookEndpointRecord {
   return runtime.store.webhookEndpoints.put({
     id: runtime.newId(),
@@ -46,6 +53,7 @@ export function createWebhookEndpoint(
     format: input.format ?? "raw",
     secret: polarToken(runtime.random, "whsec_"),
     events: input.events,
+    api_version: input.api_version ?? POLAR_API_VERSION,
     enabled: true,
     consecutive_failed_events: 0,
   });
@@ -87,6 +95,7 @@ export function registerWebhookEndpointRoutes(app: Hono, runtime: PolarEmulatorR
   app.delete("/v1/webhooks/endpoints/:id", (context) => {
     findEndpoint(runtime, context.req.param("id"));
     store.webhookEndpoints.delete(context.req.param("id"));
+    runtime.dispatcher.dropEndpoint(context.req.param("id"));
     return context.body(null, 204);
   });
 
