@@ -346,6 +346,11 @@ export const environmentSchema = z.object({
   BILLHOOK_TOKEN_SECRET: z.string().min(32).optional(),
   /** Outbound webhooks to private/loopback addresses: allowed outside production unless "false". */
   BILLHOOK_ALLOW_PRIVATE_WEBHOOKS: z.enum(["true", "false"]).optional(),
+  /**
+   * `emulator`: Billhook's clock follows the provider emulator's test clock (read from the emulator at
+   * POLAR_API_URL or STRIPE_API_URL), so clock jumps reach trials, grace periods and settlement delays.
+   */
+  BILLHOOK_CLOCK: z.enum(["system", "emulator"]).optional(),
   /** `true` serves `/metrics` without an admin key (a scraper inside a private network). */
   METRICS_PUBLIC: z.enum(["true", "false"]).optional(),
   /** Redis: shared rate-limit counters and cross-instance realtime signals (pub/sub). */

@@ -29,7 +29,11 @@ describe("billhook dev --provider stripe (the offline demo)", () => {
       emulatorPort: 0,
       demoPort: 0,
       provider: "stripe",
-      environment: { DATABASE_URL: join(directory, "billhook.db"), LOG_LEVEL: "silent" },
+      environment: {
+        DATABASE_URL: join(directory, "billhook.db"),
+        LOG_LEVEL: "silent",
+        BILLHOOK_CLOCK: "emulator",
+      },
       demoKeyPath: join(directory, "dev-api-key"),
     });
   });
@@ -59,5 +63,19 @@ describe("billhook dev --provider stripe (the offline demo)", () => {
       (view: { chargesEnabled: boolean }) => view.chargesEnabled,
     );
     expect(ready).toMatchObject({ detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true });
+  });
+
+  it("with BILLHOOK_CLOCK=emulator, shares its in-process emulator's clock: a jump shows at once", async () => {
+    const before = stack.billhook.clock.now().getTime();
+    const jumped = await fetch(`${stack.emulator!.url}/_emulator/clock/advance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ seconds: 2 * 86_400 }),
+    });
+    expect(jumped.status).toBe(200);
+    const emulatorNowMs = Date.parse((await jumped.json()).now);
+    const nowMs = stack.billhook.clock.now().getTime();
+    expect(nowMs - before).toBeGreaterThanOrEqual(2 * 86_400_000);
+    expect(nowMs).toBeGreaterThanOrEqual(emulatorNowMs);
   });
 });

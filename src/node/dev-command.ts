@@ -5,7 +5,7 @@ import { ALL_EMITTED_EVENT_TYPES, startPolarEmulator } from "../emulators/polar/
 import { startStripeEmulator } from "../emulators/stripe/index.js";
 import type { Billhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
-import { randomBase62 } from "../kernel/index.js";
+import { type Clock, randomBase62 } from "../kernel/index.js";
 import { type CliOutput, untilSignal } from "./cli-io.js";
 import { dashboardAssetsFromDisk, describeDashboard } from "./dashboard-files.js";
 import { createDemoApp } from "./demo-app.js";
@@ -122,6 +122,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       : await startEmulator(options.provider, options.emulatorPort, server.url, environment);
   const { billhook, databaseDescription, configFile } = await createRuntime(environment, {
     fallbackConfig: demoConfig,
+    ...(emulator ? { emulatorClock: emulator.clock } : {}),
   });
   await billhook.storage.migrate();
   handler = createHttpApp(billhook, { dashboardAssets: dashboardAssetsFromDisk() }).fetch;
@@ -176,7 +177,7 @@ async function startEmulator(
   port: number,
   serverUrl: string,
   environment: Record<string, string | undefined>,
-): Promise<{ label: string; url: string; close(): Promise<void> }> {
+): Promise<{ label: string; url: string; clock: Clock; close(): Promise<void> }> {
   const seed = randomBase62(8);
   if (provider === "stripe") {
     const stripe = await startStripeEmulator({ port, seed });
@@ -193,7 +194,7 @@ async function startEmulator(
       STRIPE_CONNECT_WEBHOOK_SECRET: connectEndpoint.secret,
       STRIPE_PUBLISHABLE_KEY: stripe.publishableKey,
     });
-    return { label: "Stripe emulator", url: stripe.url, close: () => stripe.close() };
+    return { label: "Stripe emulator", url: stripe.url, clock: stripe.clock, close: () => stripe.close() };
   }
   const polar = await startPolarEmulator({ port, seed });
   const endpoint = polar.webhooks.createEndpoint(`${serverUrl}/v1/webhooks/polar`, {
@@ -204,7 +205,7 @@ async function startEmulator(
     POLAR_API_URL: polar.url,
     POLAR_WEBHOOK_SECRET: endpoint.secret,
   });
-  return { label: "Polar emulator", url: polar.url, close: () => polar.close() };
+  return { label: "Polar emulator", url: polar.url, clock: polar.clock, close: () => polar.close() };
 }
 
 async function printDemoCheckout(

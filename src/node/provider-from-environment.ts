@@ -1,11 +1,17 @@
 import type { Environment } from "../config/index.js";
-import { BillhookError, systemClock } from "../kernel/index.js";
+import { BillhookError, type Clock, systemClock } from "../kernel/index.js";
 import type { BillingProvider } from "../modules/provider/index.js";
 import { PolarProvider } from "../providers/polar/polar-provider.js";
 import { StripeProvider } from "../providers/stripe/stripe-provider.js";
 
-/** The provider the environment configures, or null when none is (selling is then unavailable). */
-export function providerFromEnvironment(environment: Environment): BillingProvider | null {
+/**
+ * The provider the environment configures, or null when none is (selling is then unavailable).
+ * `clock` is the engine's, so reconciliation stamps what it reads with the same time.
+ */
+export function providerFromEnvironment(
+  environment: Environment,
+  clock: Clock = systemClock,
+): BillingProvider | null {
   if (environment.POLAR_ACCESS_TOKEN && environment.STRIPE_SECRET_KEY) {
     throw new BillhookError(
       "CONFIG_INVALID",
@@ -26,7 +32,7 @@ export function providerFromEnvironment(environment: Environment): BillingProvid
       secretKey: environment.STRIPE_SECRET_KEY,
       webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
       connectWebhookSecret: environment.STRIPE_CONNECT_WEBHOOK_SECRET,
-      clock: systemClock,
+      clock,
       ...(environment.STRIPE_API_URL ? { apiUrl: environment.STRIPE_API_URL } : {}),
       ...(environment.STRIPE_PUBLISHABLE_KEY ? { publishableKey: environment.STRIPE_PUBLISHABLE_KEY } : {}),
     });
