@@ -3,6 +3,12 @@ export interface Clock {
   now(): Date;
 }
 
+/** Durations in milliseconds, written once: `30 * dayMs`, never `30 * 24 * 60 * 60 * 1000`. */
+export const secondMs = 1_000;
+export const minuteMs = 60 * secondMs;
+export const hourMs = 60 * minuteMs;
+export const dayMs = 24 * hourMs;
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /**

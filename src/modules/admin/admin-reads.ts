@@ -1,4 +1,4 @@
-import type { Clock, StoreAccess } from "../../kernel/index.js";
+import { type Clock, dayMs, type StoreAccess } from "../../kernel/index.js";
 import type { BillingStore } from "../billing/index.js";
 import type { CheckoutRecord } from "../checkout/index.js";
 import { type CreditBalance, creditAccountKinds } from "../credits/index.js";
@@ -28,7 +28,6 @@ export interface CustomerSources {
   checkouts(customerId: string): Promise<CheckoutRecord[]>;
 }
 
-const dayMs = 24 * 60 * 60 * 1000;
 const liveStatuses = new Set(["trialing", "active", "past_due"]);
 
 /**

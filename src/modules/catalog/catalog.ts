@@ -1,4 +1,5 @@
 import type { CatalogConfig } from "../../config/index.js";
+import { dayMs, hourMs, minuteMs, secondMs } from "../../kernel/index.js";
 import type { CatalogEntry, CreditType, Feature, Meter } from "./catalog-types.js";
 
 /**
@@ -150,7 +151,7 @@ function priceOf(entry: CatalogEntry): number {
   return entry.price.type === "fixed" ? entry.price.amountMinor : entry.price.minimumMinor;
 }
 
-const windowMs = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+const windowMs = { second: secondMs, minute: minuteMs, hour: hourMs, day: dayMs } as const;
 
 /** `"minute"` or a number of seconds, in milliseconds. */
 function windowMsOf(window: keyof typeof windowMs | number): number {

@@ -1,4 +1,11 @@
-import { BillhookError, type Clock, NotFoundError, newId, type StoreAccess } from "../../kernel/index.js";
+import {
+  assert,
+  BillhookError,
+  type Clock,
+  NotFoundError,
+  newId,
+  type StoreAccess,
+} from "../../kernel/index.js";
 import type { Catalog } from "../catalog/index.js";
 import type { SettingsReader } from "../settings/index.js";
 import { moveCredits } from "./credit-accounts.js";
@@ -69,7 +76,8 @@ export class CreditHolds {
       );
       if (result.replayed) {
         const held = await stores.credits.findHoldByKey(input.customerId, input.type, input.idempotencyKey);
-        if (!held) throw new Error(`hold ${input.idempotencyKey} was posted but is not stored`);
+        // A hold's posting and its row are written in one unit of work: one never exists without the other.
+        assert(held, `hold ${input.idempotencyKey}, whose posting exists, is stored`);
         return this.#view(stores, held, true);
       }
       const allocations = await this.#book.burn(stores, input.customerId, input.type, input.amount);

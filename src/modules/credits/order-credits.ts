@@ -1,3 +1,4 @@
+import { dayMs } from "../../kernel/index.js";
 import type { CatalogEntry } from "../catalog/index.js";
 import type { CreditBook, CreditStores } from "./credit-book.js";
 import { creditTransactionId } from "./credit-book.js";
@@ -14,8 +15,6 @@ export interface OrderCreditsInput {
   /** Cumulative refunded amount (before tax). */
   refundedMinor: number;
 }
-
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** How many credits a paid pack grants: its fixed amount, or the paid amount × the rate, rounded down. */
 export function packCredits(entry: CatalogEntry, netMinor: number): number {

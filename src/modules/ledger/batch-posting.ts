@@ -1,6 +1,14 @@
+import { assert } from "../../kernel/index.js";
 import type { BalanceDelta, LedgerStore } from "./ledger-store.js";
 import type { LedgerTransaction, PostingInput, PostingResult } from "./ledger-types.js";
-import { enforceFloors, type PostingPlan, planPosting, sumDeltas } from "./posting-plan.js";
+import {
+  assertBalancesReturned,
+  assertDeltasBalanced,
+  enforceFloors,
+  type PostingPlan,
+  planPosting,
+  sumDeltas,
+} from "./posting-plan.js";
 
 /** What `Ledger.postManyWithin` says of one posting: booked, or refused with nothing written. */
 export type BatchPosting = { ok: true; result: PostingResult } | { ok: false; error: unknown };
@@ -147,8 +155,8 @@ async function writeAccepted(
   );
   // A concurrent transaction committed one of these ids after it was looked up: the decisions
   // counted it as new, so none of them stand.
-  if (inserted.size !== accepted.length)
-    throw new Error("a batched ledger transaction id was posted concurrently");
+  // Ids were looked up under the balance locks, so no other transaction can have posted one since.
+  assert(inserted.size === accepted.length, "no batched ledger transaction id was posted concurrently");
   const sequences = await ledger.insertEntries(
     accepted.flatMap(({ plan, accountIds }) =>
       plan.entries.map((entry, index) => ({
@@ -169,20 +177,22 @@ async function writeAccepted(
       totals.set(delta.accountId, total);
     }
   }
-  const finals = await ledger.applyBalanceDeltas(
-    [...totals.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
-    postedAtMs,
-  );
+  const batchDeltas = [...totals.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  assertDeltasBalanced(batchDeltas);
+  const finals = await ledger.applyBalanceDeltas(batchDeltas, postedAtMs);
+  assertBalancesReturned(batchDeltas, finals);
   const before = new Map<string, number>();
   for (const [accountId, total] of totals) {
     const final = finals.get(accountId);
-    if (final === undefined) throw new Error(`ledger balance of ${accountId} was not returned`);
+    assert(final !== undefined, `ledger balance of ${accountId} is returned by its update`);
     before.set(accountId, final - total.deltaMinor);
   }
   // The floor decisions were made on the locked balances; anything else must not commit.
   for (const accountId of floored) {
-    if (before.has(accountId) && before.get(accountId) !== (locked.get(accountId) ?? 0))
-      throw new Error(`ledger balance of ${accountId} changed while it was locked`);
+    assert(
+      !before.has(accountId) || before.get(accountId) === (locked.get(accountId) ?? 0),
+      `ledger balance of ${accountId} did not change while it was locked`,
+    );
   }
   return { sequences, before };
 }

@@ -1,4 +1,4 @@
-import { BillhookError, type Clock, NotFoundError, type StoreAccess } from "../../kernel/index.js";
+import { assert, BillhookError, type Clock, NotFoundError, type StoreAccess } from "../../kernel/index.js";
 import { type BatchPosting, postBatch } from "./batch-posting.js";
 import type { LedgerStore } from "./ledger-store.js";
 import type {
@@ -9,7 +9,14 @@ import type {
   PostingInput,
   PostingResult,
 } from "./ledger-types.js";
-import { enforceFloors, type PostingPlan, planPosting, sumDeltas } from "./posting-plan.js";
+import {
+  assertBalancesReturned,
+  assertDeltasBalanced,
+  enforceFloors,
+  type PostingPlan,
+  planPosting,
+  sumDeltas,
+} from "./posting-plan.js";
 
 export interface LedgerStores {
   ledger: LedgerStore;
@@ -91,7 +98,9 @@ export class Ledger {
       plan,
       accounts.map((account) => account.id),
     );
+    assertDeltasBalanced(deltas);
     const balances = await stores.ledger.applyBalanceDeltas(deltas, postedAtMs);
+    assertBalancesReturned(deltas, balances);
     enforceFloors(
       plan,
       accounts.map((account) => account.id),
@@ -121,7 +130,8 @@ export class Ledger {
 
   async #replay(stores: LedgerStores, plan: PostingPlan): Promise<LedgerTransaction> {
     const original = await stores.ledger.findTransaction(plan.id);
-    if (!original) throw new Error(`ledger transaction ${plan.id} exists but cannot be read`);
+    // Its id was just found taken inside this unit of work, and transactions are append-only.
+    assert(original, `ledger transaction ${plan.id}, found posted, can be read`);
     if (original.contentHash !== plan.contentHash) {
       throw new BillhookError(
         "TRANSACTION_CONFLICT",

@@ -1,4 +1,6 @@
 import {
+  assert,
+  assertSafeInteger,
   BillhookError,
   canonicalJson,
   type FieldIssue,
@@ -146,6 +148,30 @@ export function sumDeltas(plan: PostingPlan, accountIds: string[]): BalanceDelta
     byAccount.set(accountId, delta);
   });
   return [...byAccount.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+}
+
+/**
+ * Before balances move: the deltas a posting (or a batch of them) applies sum to zero in every
+ * currency, so no write can create or destroy money.
+ */
+export function assertDeltasBalanced(deltas: readonly BalanceDelta[]): void {
+  const totals = new Map<string, number>();
+  for (const { currency, deltaMinor } of deltas)
+    totals.set(currency, (totals.get(currency) ?? 0) + deltaMinor);
+  for (const [currency, total] of totals)
+    assert(total === 0, `balance deltas in ${currency} sum to zero, not ${total}`);
+}
+
+/** After balances moved: the store answered a balance for every delta it applied. */
+export function assertBalancesReturned(
+  deltas: readonly BalanceDelta[],
+  balances: ReadonlyMap<string, number>,
+): void {
+  for (const { accountId } of deltas) {
+    const balanceMinor = balances.get(accountId);
+    assert(balanceMinor !== undefined, `the balance of ${accountId} is returned by its update`);
+    assertSafeInteger(balanceMinor, `the balance of ${accountId}`);
+  }
 }
 
 export function enforceFloors(plan: PostingPlan, accountIds: string[], balances: Map<string, number>): void {

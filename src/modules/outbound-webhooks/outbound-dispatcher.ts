@@ -1,4 +1,4 @@
-import { type Clock, type Logger, newId, type StoreAccess } from "../../kernel/index.js";
+import { assert, type Clock, dayMs, type Logger, newId, type StoreAccess } from "../../kernel/index.js";
 import type { DomainEventRecord, DomainEventStores } from "../domain-events/index.js";
 import { matchesEventType } from "./event-type-patterns.js";
 import type { OutboundStores } from "./outbound-store.js";
@@ -102,7 +102,7 @@ export class OutboundDispatcher {
    * Deletes delivered deliveries and dispatched events older than `retentionMs` (an event still owed
    * to a paused endpoint is kept). What the worker runs now and then.
    */
-  async purge(retentionMs = 30 * 24 * 60 * 60 * 1000): Promise<number> {
+  async purge(retentionMs = 30 * dayMs): Promise<number> {
     const beforeMs = this.#clock.now().getTime() - retentionMs;
     let purged = 0;
     for (;;) {
@@ -171,7 +171,7 @@ export class OutboundDispatcher {
     const sentAt = this.#clock.now();
     let outcome: { statusCode: number | null; error: string | null; responseBody: string | null };
     try {
-      if (!event) throw new Error(`event ${delivery.eventId} is no longer stored`);
+      assert(event, `event ${delivery.eventId} of a pending delivery is stored (purges keep them)`);
       const body = JSON.stringify(webhookBody(event));
       const response = await this.#network.send({
         url: endpoint.url,

@@ -1,3 +1,4 @@
+import { dayMs } from "../../kernel/index.js";
 /** `active` endpoints receive deliveries; `paused` ones (by failures or by hand) keep them queued. */
 export type EndpointStatus = "active" | "paused" | "disabled";
 
@@ -62,7 +63,7 @@ export const outboundLimits = {
   /** An endpoint is paused after this many failed attempts in a row (any success resets the count). */
   failuresBeforePause: 10,
   /** After a rotation, the old secret keeps signing (alongside the new one) this long. */
-  previousSecretTtlMs: 24 * 60 * 60 * 1000,
+  previousSecretTtlMs: dayMs,
   fanOutBatchSize: 200,
   deliverBatchSize: 50,
   deliverConcurrency: 8,

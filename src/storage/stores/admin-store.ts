@@ -1,12 +1,11 @@
 import { type Kysely, sql } from "kysely";
+import { dayMs } from "../../kernel/index.js";
 import type { AdminStore, LedgerRow, Payment } from "../../modules/admin/index.js";
 import type { HoldRecord } from "../../modules/credits/index.js";
 import type { Customer } from "../../modules/customers/index.js";
 import type { Schema } from "../schema.js";
 import { toOrder } from "./billing-store.js";
 import { toHold } from "./credit-store.js";
-
-const dayMs = 86_400_000;
 
 /** Aggregates come back as bigint, numeric or string depending on the dialect; all fit a number. */
 function count(value: unknown): number {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { newId } from "../../kernel/index.js";
+import { assert, newId } from "../../kernel/index.js";
 import type {
   Account,
   AccountBalance,
@@ -170,7 +170,7 @@ export class KyselyLedgerStore implements LedgerStore {
     }
     return keyStrings.map((keyString, index) => {
       const account = found[index] ?? created.get(keyString);
-      if (!account) throw new Error(`ledger account ${keyString} was not created`);
+      assert(account, `ledger account ${keyString} was found or created`);
       return account;
     });
   }

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, sql } from "kysely";
+import { assert } from "../../kernel/index.js";
 import type { Meter } from "../../modules/catalog/index.js";
 import type { MeterValueRecord, UsageEventRecord, UsageStore } from "../../modules/usage/index.js";
 import type { DialectName } from "../dialect.js";
@@ -194,8 +195,9 @@ export class KyselyUsageStore implements UsageStore {
         [lastRowid - changes, lastRowid],
       ),
     );
-    if (fresh.rows.length !== changes)
-      throw new Error("usage_events: the rows just inserted do not hold consecutive rowids");
+    // One INSERT statement under the write lock takes consecutive rowids (SQLite's documented behaviour
+    // for a table without AUTOINCREMENT gaps while nothing else writes).
+    assert(fresh.rows.length === changes, "usage_events: the rows just inserted hold consecutive rowids");
     return fresh.rows;
   }
 
