@@ -1,4 +1,4 @@
-import type { Clock, Logger, StoreAccess } from "../../kernel/index.js";
+import { type Clock, dayMs, type Logger, type StoreAccess } from "../../kernel/index.js";
 import type { Catalog } from "../catalog/index.js";
 import type { CreditStores, Credits } from "../credits/index.js";
 import type { EntitlementStore } from "../entitlements/index.js";
@@ -166,7 +166,7 @@ export class Billing {
     await recordSubscriptionEvent(stores, held, record, nowMs);
     await this.#credits?.applySubscriptionWithin(stores, this.#catalog.find(catalogKey), record);
     const runtime = await this.#runtime?.current(stores);
-    const graceMs = runtime ? runtime.pastDueGraceDays * 24 * 60 * 60 * 1000 : this.#pastDueGraceMs;
+    const graceMs = runtime ? runtime.pastDueGraceDays * dayMs : this.#pastDueGraceMs;
     const rows = subscriptionEntitlements(record, this.#catalog.find(catalogKey), graceMs);
     await replaceEntitlements(
       stores,
