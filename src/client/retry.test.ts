@@ -83,12 +83,14 @@ describe("retries take effect once", () => {
       },
       { port: 0, host: "127.0.0.1" },
     );
+    // The attempt timeout is what ends the frozen attempt; it and the retries are generous, so that a
+    // slow answer on a loaded machine (or a 409 while the first attempt still runs) is waited out.
     const client = createBillhookClient({
       baseUrl: frozen.url,
       apiKey: served.serverKey,
-      attemptTimeoutMs: 150,
-      timeoutMs: 3_000,
-      retry: fast,
+      attemptTimeoutMs: 1_000,
+      timeoutMs: 25_000,
+      retry: { attemptsMax: 50, delayMsBase: 20, delayMsMax: 200 },
     });
 
     const spent = await client.credits.spend({ customerId: "u_frozen", type: "images", amount: 4 });
