@@ -54,6 +54,11 @@ export const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 const claimRoundsMax = 3;
 /** Leases that ran out this long ago are deleted by the purge; a claim whose owner has none is dead anyway. */
 const leaseKeepMs = 60 * 60 * 1000;
+/**
+ * The fixed lock of versions before leases, still written on every claim: during a rolling upgrade an
+ * instance of such a version goes by it alone, and must not take a live claim over any sooner than before.
+ */
+const legacyLockMs = 60 * 1000;
 
 type ClaimOutcome = IdempotencyDecision | { kind: "raced" };
 
@@ -71,6 +76,13 @@ type ClaimOutcome = IdempotencyDecision | { kind: "raced" };
  * (a reconnect) from being judged dead. Takeover is a compare-and-set on the claim id, and so is
  * completion: an instance judged dead that wakes up cannot store its response over the new owner's.
  *
+ * Why not a shorter fixed lock: no fixed time tells a slow request from a dead one; a lease does, and
+ * a session tells "cannot commit any more" exactly. What is left: on SQLite (one machine, no sessions
+ * to see) a process stalled longer than its lease between its claim and its commit could commit after
+ * a retry ran; on PostgreSQL, an instance cut off from the database for longer than its lease that
+ * reconnects and then commits. Both attempts' answers are still one answer (the late one is fenced),
+ * and the writes that carry their own key (credit spends, usage events, ledger ids) stay exact anyway.
+ *
  * @example
  * const decision = await idempotency.begin(apiKeyId, "order-81", requestHash);
  * if (decision.kind === "proceed") await idempotency.complete(apiKeyId, "order-81", decision.claimId, response);
@@ -81,7 +93,6 @@ export class Idempotency {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #retentionMs: number;
-  readonly #leaseTtlMs: number;
   /** Completions and releases the database refused, retried by the heartbeat, by claim id. */
   readonly #deferred = new Map<string, () => Promise<boolean>>();
   /** Claims this instance's requests hold right now (until completed or abandoned). */
@@ -97,7 +108,6 @@ export class Idempotency {
     this.#clock = options.clock;
     this.#logger = options.logger ?? silentLogger;
     this.#retentionMs = settings.retentionMs;
-    this.#leaseTtlMs = settings.leaseTtlMs;
     this.lease = new InstanceLease({
       access: options.access,
       clock: options.clock,
@@ -203,7 +213,7 @@ export class Idempotency {
       requestHash,
       state: "in_flight",
       response: null,
-      lockedUntilMs: nowMs + this.#leaseTtlMs,
+      lockedUntilMs: nowMs + legacyLockMs,
       createdAtMs: nowMs,
       expiresAtMs: nowMs + this.#retentionMs,
       ownerInstanceId: this.lease.instanceId,

@@ -10,7 +10,10 @@ export interface IdempotencyRecord {
   requestHash: string;
   state: "in_flight" | "completed";
   response: StoredResponse | null;
-  /** Only for records claimed before instance leases existed (no owner): their claim lasts until then. */
+  /**
+   * The fixed lock of versions before instance leases: what a record without an owner is judged by.
+   * Still written (60 s) for instances of those versions during a rolling upgrade; ignored otherwise.
+   */
   lockedUntilMs: number;
   createdAtMs: number;
   expiresAtMs: number;

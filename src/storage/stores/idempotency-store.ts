@@ -15,8 +15,10 @@ type SessionProbe = (db: Kysely<Schema>, instanceId: string) => Promise<boolean>
  * what it started. PostgreSQL: a backend whose `application_name` is the instance id (every pool
  * sets it, see `openPostgres`); a killed process's backends end as soon as the server reads the
  * closed socket, and one running a statement finishes it first, which is exactly the window in which
- * it could still commit. SQLite cannot tell, and need not: a dead process's open write transaction
- * is rolled back with its file lock, so only the lease speaks.
+ * it could still commit. A machine that drops off the network keeps its sessions until the server's
+ * TCP keepalive (`tcp_keepalives_idle`) notices, and its claims wait until then: safety over speed.
+ * SQLite cannot tell, and need not: a dead process's open write transaction is rolled back with its
+ * file lock, so only the lease speaks.
  */
 const sessionProbes: Record<DialectName, SessionProbe | null> = {
   sqlite: null,
