@@ -12,11 +12,18 @@ import { proSubscription } from "../../src/testing/billing-fixtures.js";
 import { redisAvailableForTests, testRedisUrl } from "../../src/testing/redis.js";
 
 const redisUrl = testRedisUrl;
-// Small enough that even a loaded CI machine sends 10x the limit in every window.
 const limit = 8;
-const windowSeconds = 5;
-const windowsMeasured = 3;
-const concurrency = 64;
+/**
+ * One long window, so the outcome needs no clock: the servers decide by their own system clocks, and
+ * the test only has to send more requests than fit. Even a run that straddles a window boundary is
+ * exact: just after it the previous window's count still weighs (1 - elapsed / window) of itself, so
+ * as long as elapsed < window / limit (here 450 s) previous + current stop at `limit` together. How
+ * windows roll over and slide is specified by `src/node/rate-limit-stores.test.ts`, against the same
+ * Redis script with an injected time.
+ */
+const windowSeconds = 3_600;
+const requestsSent = 10 * limit;
+const concurrency = 12;
 
 const catalog = {
   features: { generate: { rateLimits: [{ limit, window: windowSeconds }] } },
@@ -93,64 +100,50 @@ const redisUp = await redisAvailableForTests(redisUrl);
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("accepts at most the limit per window across instances under 10x load; 429s carry Retry-After", async () => {
-    const windowMs = windowSeconds * 1000;
-    // Start just after a window boundary, so each measured window is whole.
-    await new Promise((done) => setTimeout(done, windowMs - (Date.now() % windowMs) + 50));
-    const firstWindow = Math.floor(Date.now() / windowMs);
-    const endMs = (firstWindow + windowsMeasured) * windowMs;
-    let accepted = 0;
-    let attempts = 0;
-    let refused = 0;
-    let refusedWithoutRetryAfter = 0;
+  it("accepts exactly the limit across instances under 10x load; 429s carry Retry-After", async () => {
     let next = 0;
+    const answers: Array<{ status: number; decidedByStore: boolean; retryAfterSeconds: number }> = [];
     const lane = async () => {
-      while (Date.now() < endMs - 30) {
+      while (next < requestsSent) {
         const url = urls[next++ % urls.length]!;
         const response = await fetch(
           `${url}/v1/entitlements/check?customerId=${customerId}&feature=generate`,
-          {
-            headers: { authorization: `Bearer ${serverKey}` },
-          },
+          { headers: { authorization: `Bearer ${serverKey}` } },
         );
         await response.arrayBuffer();
-        attempts += 1;
-        if (response.status === 200) accepted += 1;
-        else {
-          expect(response.status).toBe(429);
-          refused += 1;
-          if (!(Number(response.headers.get("retry-after")) >= 1)) refusedWithoutRetryAfter += 1;
-        }
+        answers.push({
+          status: response.status,
+          // An answer the shared counter decided carries RateLimit-*; one let through because Redis
+          // did not answer in time (the store's fail-open) carries none.
+          decidedByStore: response.headers.has("ratelimit-limit"),
+          retryAfterSeconds: Number(response.headers.get("retry-after")),
+        });
       }
     };
-    // What the shared store counted per fixed window, read just after each window closes (before
-    // the counter expires): exact, where a client clock could only guess which window decided.
-    const redis = new Redis(redisUrl);
-    const base = `billhook:rl:{${encodeURIComponent(customerId)}:generate}:${windowMs}:`;
-    const counted = Array.from(
-      { length: windowsMeasured },
-      (_, offset) =>
-        new Promise<number>((done) =>
-          setTimeout(
-            async () => done(Number((await redis.get(`${base}${firstWindow + offset}`)) ?? 0)),
-            (firstWindow + offset + 1) * windowMs + 500 - Date.now(),
-          ),
-        ),
-    );
     await Promise.all(Array.from({ length: concurrency }, lane));
-    const perWindow = await Promise.all(counted);
+
+    // What the shared store counted, in whichever fixed windows the requests fell.
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`billhook:rl:{${encodeURIComponent(customerId)}:generate}:*`);
+    const counted = keys.length === 0 ? [] : (await redis.mget(...keys)).map(Number);
+    if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
+
+    const accepted = answers.filter((answer) => answer.status === 200);
+    const refused = answers.filter((answer) => answer.status === 429);
+    const letThrough = accepted.filter((answer) => !answer.decidedByStore).length;
     console.info(
-      `rate limit across 3 processes: ${limit} per ${windowSeconds} s; ${attempts} requests over ${windowsMeasured} windows ` +
-        `(${(attempts / windowsMeasured / limit).toFixed(1)}x the limit); accepted ${accepted} (per window ${perWindow.join(", ")}); ${refused} refused`,
+      `rate limit across 3 processes: ${limit} per ${windowSeconds} s; ${answers.length} requests; ` +
+        `accepted ${accepted.length} (${letThrough} let through unchecked); counted ${counted.join(" + ")}; ${refused.length} refused`,
     );
-    expect(attempts / windowsMeasured).toBeGreaterThanOrEqual(10 * limit);
-    // Requests sent in these windows, wherever the boundary fell: at most the limit each, plus 5 %.
-    expect(accepted).toBeLessThanOrEqual(windowsMeasured * limit * 1.05);
-    for (const count of perWindow) expect(count).toBeLessThanOrEqual(limit * 1.05);
-    expect(perWindow.reduce((sum, count) => sum + count, 0)).toBe(accepted);
-    // The instances share one budget (not one each, nor none): most of it is used in every window.
-    expect(accepted).toBeGreaterThanOrEqual(windowsMeasured * limit * 0.8);
-    expect(refusedWithoutRetryAfter).toBe(0);
+    expect(answers).toHaveLength(requestsSent);
+    expect(accepted.length + refused.length).toBe(requestsSent);
+    // The three instances drew on one budget: exactly the limit was counted, and no instance accepted
+    // beyond it on its own (each received more than the limit, so separate budgets would show).
+    expect(counted.reduce((sum, count) => sum + count, 0)).toBe(limit);
+    expect(accepted.length - letThrough).toBeLessThanOrEqual(limit);
+    expect(accepted.length).toBeGreaterThanOrEqual(limit);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((answer) => !(answer.retryAfterSeconds >= 1))).toEqual([]);
   }, 120_000);
 });
