@@ -1,7 +1,115 @@
 /** Stored billing objects (subscriptions, invoices, meters, portal, webhooks) and emulator-only records. */
 import type { Base, Expandable, ListObject, Metadata, PriceObject } from "./stripe-records.js";
 
-export interface SubscriptionItemObject extends Base {
+type Empty = [];
+
+/** The legacy Plans API view of a recurring price (`subscription_item.plan`). */
+export interface PlanObject {
+  id: string;
+  object: "plan";
+  active: boolean;
+  amount: number | null;
+  amount_decimal: string | null;
+  billing_scheme: string;
+  created: number;
+  currency: string;
+  interval: string;
+  interval_count: number;
+  livemode: false;
+  metadata: Metadata;
+  meter: string | null;
+  nickname: string | null;
+  product: Expandable;
+  tiers_mode: null;
+  transform_usage: null;
+  trial_period_days: null;
+  usage_type: string;
+}
+
+/** Fields of a subscription item the emulator never varies (see object-defaults.ts). */
+export interface SubscriptionItemStaticFields {
+  billing_thresholds: null;
+  current_trial: null;
+  plan: PlanObject;
+}
+
+/** Fields of a subscription the emulator never varies (see object-defaults.ts). */
+export interface SubscriptionStaticFields {
+  application: null;
+  automatic_tax: { disabled_reason: null; enabled: false; liability: null };
+  billing_cycle_anchor_config: null;
+  billing_mode: { type: "flexible"; flexible: { proration_discounts: "included" }; updated_at: number };
+  billing_schedules: Empty;
+  billing_thresholds: null;
+  customer_account: null;
+  days_until_due: null;
+  default_source: null;
+  discounts: Empty;
+  invoice_settings: {
+    account_tax_ids: null;
+    custom_fields: null;
+    description: null;
+    footer: null;
+    issuer: { type: "self" };
+  };
+  managed_payments: null;
+  next_pending_invoice_item_invoice: null;
+  payment_settings: {
+    payment_method_options: null;
+    payment_method_types: null;
+    save_default_payment_method: "off";
+  };
+  pending_invoice_item_interval: null;
+  pending_setup_intent: null;
+  pending_update: null;
+  schedule: null;
+  trial_settings: { end_behavior: { billing_cycle_anchor: null; missing_payment_method: "create_invoice" } };
+}
+
+/** Fields of an invoice the emulator never varies, or derives once from its total (object-defaults.ts). */
+export interface InvoiceStaticFields {
+  account_country: string;
+  account_name: string | null;
+  account_tax_ids: null;
+  amount_shipping: 0;
+  application: null;
+  automatic_tax: { disabled_reason: null; enabled: false; liability: null; provider: null; status: null };
+  automatically_finalizes_at: null;
+  custom_fields: null;
+  customer_account: null;
+  customer_address: Record<string, string | null> | null;
+  customer_phone: string | null;
+  customer_shipping: null;
+  customer_tax_exempt: "none";
+  default_payment_method: null;
+  default_source: null;
+  default_tax_rates: Empty;
+  discounts: Empty;
+  ending_balance: number | null;
+  footer: null;
+  from_invoice: null;
+  issuer: { type: "self" };
+  last_finalization_error: null;
+  latest_revision: null;
+  on_behalf_of: null;
+  payment_settings: { default_mandate: null; payment_method_options: null; payment_method_types: null };
+  post_payment_credit_notes_amount: 0;
+  pre_payment_credit_notes_amount: 0;
+  receipt_number: null;
+  rendering: null;
+  shipping_cost: null;
+  shipping_details: null;
+  starting_balance: number;
+  statement_descriptor: null;
+  subtotal_excluding_tax: number | null;
+  total_discount_amounts: Empty;
+  total_excluding_tax: number | null;
+  total_pretax_credit_amounts: Empty;
+  total_taxes: Empty;
+  webhooks_delivered_at: number | null;
+}
+
+export interface SubscriptionItemObject extends Base, SubscriptionItemStaticFields {
   object: "subscription_item";
   price: PriceObject;
   quantity: number;
@@ -23,7 +131,7 @@ export type SubscriptionStatus =
   | "unpaid"
   | "paused";
 
-export interface SubscriptionObject extends Base {
+export interface SubscriptionObject extends Base, SubscriptionStaticFields {
   object: "subscription";
   status: SubscriptionStatus;
   customer: Expandable;
@@ -35,7 +143,12 @@ export interface SubscriptionObject extends Base {
   cancel_at: number | null;
   cancel_at_period_end: boolean;
   canceled_at: number | null;
-  cancellation_details: { comment: string | null; feedback: string | null; reason: string | null };
+  cancellation_details: {
+    comment: string | null;
+    feedback: string | null;
+    feedback_option?: string | null;
+    reason: string | null;
+  };
   collection_method: "charge_automatically";
   default_payment_method: Expandable;
   description: string | null;
@@ -91,7 +204,7 @@ export interface InvoicePaymentObject extends Base {
   status_transitions: { canceled_at: number | null; paid_at: number | null };
 }
 
-export interface InvoiceObject extends Base {
+export interface InvoiceObject extends Base, InvoiceStaticFields {
   object: "invoice";
   status: "draft" | "open" | "paid" | "uncollectible" | "void";
   customer: Expandable;

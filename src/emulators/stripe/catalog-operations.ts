@@ -34,6 +34,7 @@ export function createProduct(runtime: StripeEmulatorRuntime, input: ProductInpu
     shippable: null,
     statement_descriptor: null,
     tax_code: null,
+    tax_details: null,
     unit_label: input.unitLabel ?? null,
     url: input.url ?? null,
     type: "service",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createPrice, createProduct, findPrice } from "./catalog-operations.js";
 import { priceAmountFields } from "./catalog-schemas.js";
 import { findCustomer } from "./customers-routes.js";
+import { checkoutSessionStaticFields } from "./object-defaults.js";
 import {
   expandParam,
   formBool,
@@ -224,12 +225,13 @@ export function createSession(runtime: StripeEmulatorRuntime, body: CreateBody):
     subscription: null,
     success_url: body.success_url ?? null,
     cancel_url: body.cancel_url ?? null,
-    return_url: body.return_url ?? null,
+    ...(body.return_url ? { return_url: body.return_url } : {}),
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: uiMode,
     url: uiMode === "hosted_page" ? `${runtime.publicUrl ?? ""}/c/pay/${id}` : null,
     locale: body.locale ?? null,
     allow_promotion_codes: body.allow_promotion_codes ?? null,
+    ...checkoutSessionStaticFields(body.mode),
     line_items: {
       object: "list",
       data: lineItems,

@@ -53,7 +53,12 @@ export function createCustomer(
     default_source: null,
     delinquent: false,
     invoice_prefix: runtime.random.alphanumeric(8).toUpperCase(),
-    invoice_settings: { default_payment_method: null, custom_fields: null, footer: null },
+    invoice_settings: {
+      default_payment_method: null,
+      custom_fields: null,
+      footer: null,
+      rendering_options: null,
+    },
     address: null,
     shipping: null,
     preferred_locales: [],

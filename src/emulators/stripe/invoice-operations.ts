@@ -5,6 +5,7 @@ import type {
   SubscriptionObject,
 } from "./billing-records.js";
 import { meteredUsage } from "./meter-usage.js";
+import { invoiceStaticFields } from "./object-defaults.js";
 import { resolvePaymentMethod } from "./payment-methods.js";
 import { confirmPaymentIntent, createPaymentIntent, type PaymentOutcome } from "./payment-processing.js";
 import type { CustomerObject } from "./stripe-records.js";
@@ -128,10 +129,13 @@ export function createSubscriptionInvoice(
     effective_at: null,
     due_date: null,
     test_clock: customer.test_clock,
+    ...invoiceStaticFields(total, customer),
   };
   runtime.store.invoices.put(invoice);
   runtime.emit("invoice.created", invoice);
   invoice.status = "open";
+  // Finalizing fixes the balance the invoice ends on (no customer balance is applied here).
+  invoice.ending_balance = 0;
   invoice.status_transitions.finalized_at = now;
   invoice.effective_at = now;
   runtime.emit("invoice.finalized", invoice);

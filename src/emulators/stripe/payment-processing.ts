@@ -1,5 +1,6 @@
 import { settleDestinationCharge } from "./connect-operations.js";
 import { disputeIfTestCardAsks } from "./dispute-operations.js";
+import { cardPaymentDetails, chargeStaticFields, paymentIntentStaticFields } from "./object-defaults.js";
 import { cardNumberOf } from "./payment-methods.js";
 import type { ChargeObject, Metadata, PaymentIntentObject, PaymentMethodObject } from "./stripe-records.js";
 import type { StripeEmulatorRuntime } from "./stripe-runtime.js";
@@ -56,6 +57,7 @@ export function createPaymentIntent(
     status: "requires_payment_method",
     transfer_data: input.transferData ?? null,
     transfer_group: input.transferGroup ?? null,
+    ...paymentIntentStaticFields(),
   };
   runtime.store.paymentIntents.put(intent);
   runtime.emit("payment_intent.created", intent);
@@ -93,6 +95,9 @@ function createCharge(
     livemode: false,
     metadata: { ...intent.metadata },
     outcome: {
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: failure ? "05" : null,
       type: succeeded ? "authorized" : "issuer_declined",
       network_status: succeeded ? "approved_by_network" : "declined_by_network",
       reason: failure?.declineCode ?? null,
@@ -104,7 +109,10 @@ function createCharge(
     paid: succeeded,
     payment_intent: intent.id,
     payment_method: paymentMethod.id,
-    payment_method_details: { type: "card", card: { ...paymentMethod.card } },
+    payment_method_details: {
+      type: "card",
+      card: cardPaymentDetails(paymentMethod.card, succeeded ? intent.amount : null),
+    },
     receipt_url: null,
     refunded: false,
     status: succeeded ? "succeeded" : "failed",
@@ -112,6 +120,7 @@ function createCharge(
     application_fee_amount: null,
     transfer: null,
     transfer_data: null,
+    ...chargeStaticFields(),
   };
   runtime.store.charges.put(charge);
   return charge;

@@ -77,7 +77,13 @@ function createRefund(
     reason: body.reason ?? null,
     status: "succeeded",
     balance_transaction: null,
+    application: null,
     receipt_number: null,
+    customer: charge.customer,
+    customer_account: null,
+    payment_method: charge.payment_method,
+    source_transfer_reversal: null,
+    transfer_reversal: null,
   };
   runtime.store.refunds.put(refund);
   runtime.emit("refund.created", refund);

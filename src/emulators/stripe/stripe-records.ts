@@ -33,7 +33,12 @@ export interface CustomerObject extends Base {
   default_source: null;
   delinquent: boolean;
   invoice_prefix: string;
-  invoice_settings: { default_payment_method: string | null; custom_fields: null; footer: null };
+  invoice_settings: {
+    default_payment_method: string | null;
+    custom_fields: null;
+    footer: null;
+    rendering_options: null;
+  };
   address: null;
   shipping: null;
   preferred_locales: string[];
@@ -55,6 +60,7 @@ export interface ProductObject extends Base {
   shippable: null;
   statement_descriptor: null;
   tax_code: null;
+  tax_details: null;
   unit_label: string | null;
   updated: number;
   url: string | null;
@@ -103,7 +109,44 @@ export interface CheckoutLineItem {
   metadata: Metadata;
 }
 
-export interface CheckoutSessionObject extends Base {
+/** Fields of a Checkout Session the emulator never varies (see object-defaults.ts). */
+export interface CheckoutSessionStaticFields {
+  adaptive_pricing: { enabled: boolean } | null;
+  after_expiration: null;
+  allowed_payment_method_types: null;
+  automatic_tax: { enabled: false; liability: null; provider: null; status: null };
+  billing_address_collection: null;
+  collected_information: null;
+  consent: null;
+  consent_collection: null;
+  currency_conversion: null;
+  custom_fields: [];
+  custom_text: {
+    after_submit: null;
+    shipping_address: null;
+    submit: null;
+    terms_of_service_acceptance: null;
+  };
+  customer_account: null;
+  discounts: [];
+  integration_identifier: null;
+  invoice_creation: { enabled: false; invoice_data: Record<string, unknown> } | null;
+  managed_payments: null;
+  origin_context: null;
+  payment_method_collection: "always" | null;
+  payment_method_configuration_details: null;
+  payment_method_options: { card: { request_three_d_secure: "automatic" } };
+  permissions: null;
+  recovered_from: null;
+  saved_payment_method_options: null;
+  shipping_address_collection: null;
+  shipping_cost: null;
+  shipping_options: [];
+  submit_type: null;
+  wallet_options: null;
+}
+
+export interface CheckoutSessionObject extends Base, CheckoutSessionStaticFields {
   object: "checkout.session";
   mode: "payment" | "subscription" | "setup";
   status: "open" | "complete" | "expired";
@@ -134,7 +177,8 @@ export interface CheckoutSessionObject extends Base {
   subscription: Expandable;
   success_url: string | null;
   cancel_url: string | null;
-  return_url: string | null;
+  /** Stripe leaves it out unless one was given (the type has no null). */
+  return_url?: string;
   total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
   ui_mode: "hosted_page" | "embedded_page" | "elements" | "form";
   url: string | null;
@@ -170,7 +214,7 @@ export interface LastPaymentError {
   payment_method: Record<string, unknown> | null;
 }
 
-export interface PaymentIntentObject extends Base {
+export interface PaymentIntentObject extends Base, PaymentIntentStaticFields {
   object: "payment_intent";
   amount: number;
   amount_capturable: number;
@@ -210,6 +254,58 @@ export interface PaymentIntentObject extends Base {
   transfer_group: string | null;
 }
 
+/** Fields of a PaymentIntent the emulator never varies (see object-defaults.ts). */
+export interface PaymentIntentStaticFields {
+  allowed_payment_method_types: null;
+  application: null;
+  customer_account: null;
+  excluded_payment_method_types: null;
+  managed_payments: null;
+  payment_method_configuration_details: null;
+  payment_method_options: null;
+  payment_record: null;
+  processing: null;
+  review: null;
+  shipping: null;
+  source: null;
+  statement_descriptor_suffix: null;
+}
+
+/** Fields of a Charge the emulator never varies (see object-defaults.ts). */
+export interface ChargeStaticFields {
+  application: null;
+  billing_details: { address: null; email: null; name: null; phone: null; tax_id: null };
+  calculated_statement_descriptor: string;
+  failure_balance_transaction: null;
+  fraud_details: Record<string, never>;
+  on_behalf_of: null;
+  receipt_email: null;
+  receipt_number: null;
+  review: null;
+  shipping: null;
+  source: null;
+  source_transfer: null;
+  statement_descriptor: null;
+  statement_descriptor_suffix: null;
+  transfer_group: null;
+}
+
+/** `charge.payment_method_details.card`: the card plus what this authorization recorded. */
+export interface ChargeCardDetails extends CardDetails {
+  amount_authorized: number | null;
+  authorization_code: null;
+  checks: null;
+  electronic_commerce_indicator: null;
+  installments: null;
+  mandate: null;
+  network: string;
+  network_transaction_id: null;
+  regulated_status: "unregulated";
+  three_d_secure: null;
+  transaction_link_id: null;
+  wallet: null;
+}
+
 export interface CardDetails {
   brand: string;
   last4: string;
@@ -230,7 +326,7 @@ export interface PaymentMethodObject extends Base {
   allow_redisplay: "unspecified";
 }
 
-export interface ChargeObject extends Base {
+export interface ChargeObject extends Base, ChargeStaticFields {
   object: "charge";
   amount: number;
   amount_captured: number;
@@ -245,6 +341,9 @@ export interface ChargeObject extends Base {
   failure_message: string | null;
   metadata: Metadata;
   outcome: {
+    advice_code: null;
+    network_advice_code: null;
+    network_decline_code: string | null;
     type: string;
     seller_message: string;
     network_status: string;
@@ -254,7 +353,7 @@ export interface ChargeObject extends Base {
   paid: boolean;
   payment_intent: Expandable;
   payment_method: string | null;
-  payment_method_details: { type: "card"; card: CardDetails } | null;
+  payment_method_details: { type: "card"; card: ChargeCardDetails } | null;
   receipt_url: string | null;
   refunded: boolean;
   status: "succeeded" | "pending" | "failed";
@@ -274,5 +373,12 @@ export interface RefundObject extends Base {
   reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
   status: "pending" | "succeeded" | "failed" | "canceled";
   balance_transaction: null;
+  /** The Connect application that created the refund (23.2 added it); never set here. */
+  application: null;
+  customer: Expandable;
+  customer_account: null;
+  payment_method: string | null;
+  source_transfer_reversal: null;
+  transfer_reversal: string | null;
   receipt_number: null;
 }

@@ -6,8 +6,8 @@ import type { EventObject } from "./billing-records.js";
 import { type StripeStateSnapshot, StripeStore } from "./stripe-store.js";
 import { DELIVERY_TIMEOUT_MS_DEFAULT, StripeWebhookDispatcher } from "./webhook-delivery.js";
 
-/** The one API version the emulator speaks, and the SDK 23.1 pins. */
-export const STRIPE_API_VERSION = "2026-10-28.endive";
+/** The one API version the emulator speaks: the one the newest `stripe` (23.2) pins; 23.1's 2026-10-28 reads the same. */
+export const STRIPE_API_VERSION = "2026-11-18.endive";
 
 /** Options shared by the app factory and the server start. */
 export interface StripeEmulatorOptions extends EmulatorBaseOptions<StripeStateSnapshot> {

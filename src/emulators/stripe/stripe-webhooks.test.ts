@@ -25,7 +25,7 @@ describe("signed webhook delivery", () => {
       expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
       const event = verifier.webhooks.constructEvent(webhook.body, header, fixture.endpoint.secret);
       expect(event.object).toBe("event");
-      expect(event.api_version).toBe("2026-10-28.endive");
+      expect(event.api_version).toBe("2026-11-18.endive");
     }
     const updated = verifier.webhooks.constructEvent(
       fixture.receiver.received[1]!.body,

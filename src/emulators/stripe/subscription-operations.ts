@@ -1,6 +1,7 @@
 import { addInterval } from "../shared/billing-calendar.js";
 import type { SubscriptionItemObject, SubscriptionObject } from "./billing-records.js";
 import { createSubscriptionInvoice, invoicePaymentMethodId, payInvoice } from "./invoice-operations.js";
+import { subscriptionItemStaticFields, subscriptionStaticFields } from "./object-defaults.js";
 import type { PaymentOutcome } from "./payment-processing.js";
 import { invalidRequest } from "./stripe-errors.js";
 import type { CustomerObject, Metadata, PriceObject } from "./stripe-records.js";
@@ -56,6 +57,7 @@ export function createSubscription(
     tax_rates: [],
     current_period_start: now,
     current_period_end: trialEnd ?? periodEndAfter(item.price, now),
+    ...subscriptionItemStaticFields(item.price),
   }));
   const subscription: SubscriptionObject = {
     id,
@@ -72,7 +74,7 @@ export function createSubscription(
     cancel_at: null,
     cancel_at_period_end: input.cancelAtPeriodEnd ?? false,
     canceled_at: null,
-    cancellation_details: { comment: null, feedback: null, reason: null },
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: "charge_automatically",
     default_payment_method: input.defaultPaymentMethod ?? null,
     description: input.description ?? null,
@@ -90,6 +92,7 @@ export function createSubscription(
         }
       : null,
     on_behalf_of: null,
+    ...subscriptionStaticFields(now),
   };
   runtime.store.subscriptions.put(subscription);
   runtime.emit("customer.subscription.created", subscription);

@@ -36,7 +36,9 @@ const createSchema = z.object({
 });
 const updateSchema = z.object({
   cancel_at_period_end: formBool.optional(),
-  cancel_at: z.union([z.literal(""), formInt]).optional(),
+  cancel_at: z
+    .union([z.literal(""), z.literal("min_period_end"), z.literal("max_period_end"), formInt])
+    .optional(),
   metadata: metadataParam,
   default_payment_method: z.string().optional(),
   description: z.string().optional(),
@@ -72,8 +74,18 @@ function applyUpdate(
       : null;
   }
   if (body.cancel_at !== undefined) {
-    subscription.cancel_at = body.cancel_at === "" ? null : body.cancel_at;
-    subscription.canceled_at = body.cancel_at === "" ? null : runtime.nowSeconds();
+    // One scheduled cancellation, two ways to ask for it: a `cancel_at` (a time, or the first or last
+    // item period end) replaces `cancel_at_period_end`, and clearing it with "" removes both.
+    const periodEnds = subscription.items.data.map((item) => item.current_period_end);
+    const cancelAt =
+      body.cancel_at === "min_period_end"
+        ? Math.min(...periodEnds)
+        : body.cancel_at === "max_period_end"
+          ? Math.max(...periodEnds)
+          : body.cancel_at;
+    subscription.cancel_at = cancelAt === "" ? null : cancelAt;
+    subscription.cancel_at_period_end = false;
+    subscription.canceled_at = cancelAt === "" ? null : runtime.nowSeconds();
   }
   if (body.default_payment_method !== undefined)
     subscription.default_payment_method = resolvePaymentMethod(

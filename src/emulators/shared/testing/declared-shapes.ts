@@ -4,9 +4,11 @@ import ts from "typescript";
 /** How deep a value is followed into nested declared types (they are recursive in places). */
 const DEPTH_MAX = 8;
 
-type Declaration =
-  | { kind: "members"; members: ts.NodeArray<ts.TypeElement>; bases: string[] }
-  | { kind: "alias"; type: ts.TypeNode };
+/** A declared type and the namespace it sits in (`["Subscription"]` for `Subscription.PendingUpdate`). */
+type Declaration = { scope: string[] } & (
+  | { kind: "members"; members: ts.TypeElement[]; bases: string[] }
+  | { kind: "alias"; type: ts.TypeNode }
+);
 
 /**
  * The shapes an SDK declares in its `.d.ts` files, read with the TypeScript parser, so a JSON answer can
@@ -40,33 +42,66 @@ export class DeclaredShapes {
 
   private read(path: string): void {
     const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, false);
-    const visit = (node: ts.Node): void => {
+    const visit = (node: ts.Node, scope: string[]): void => {
+      if (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name)) {
+        const inner = [...scope, node.name.text];
+        if (node.body) ts.forEachChild(node.body, (child) => visit(child, inner));
+        return;
+      }
       if (ts.isInterfaceDeclaration(node)) {
         const bases = (node.heritageClauses ?? []).flatMap((clause) =>
           clause.types.flatMap((type) => (ts.isIdentifier(type.expression) ? [type.expression.text] : [])),
         );
-        this.declarations.set(node.name.text, { kind: "members", members: node.members, bases });
+        const name = [...scope, node.name.text].join(".");
+        const merged = this.declarations.get(name);
+        // Interfaces of one name merge, as TypeScript merges them.
+        if (merged?.kind === "members") merged.members.push(...node.members);
+        else this.declarations.set(name, { kind: "members", members: [...node.members], bases, scope });
       } else if (ts.isTypeAliasDeclaration(node)) {
-        this.declarations.set(node.name.text, { kind: "alias", type: node.type });
+        this.declarations.set([...scope, node.name.text].join("."), {
+          kind: "alias",
+          type: node.type,
+          scope,
+        });
       }
-      ts.forEachChild(node, visit);
+      ts.forEachChild(node, (child) => visit(child, scope));
     };
-    visit(source);
+    visit(source, []);
   }
 
-  private checkReference(value: unknown, name: string, path: string, depth: number): string[] {
-    const declaration = this.declarations.get(name);
+  /** A reference as written inside `scope`: the innermost namespace that declares it wins. */
+  private resolve(name: string, scope: string[]): Declaration | undefined {
+    const bare = name.replace(/^Stripe\./, "");
+    for (let depth = scope.length; depth >= 0; depth -= 1) {
+      const found = this.declarations.get([...scope.slice(0, depth), bare].join("."));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private checkReference(
+    value: unknown,
+    name: string,
+    path: string,
+    depth: number,
+    scope: string[] = [],
+  ): string[] {
+    const declaration = this.resolve(name, scope);
     if (!declaration || depth > DEPTH_MAX) return [];
-    if (declaration.kind === "alias") return this.checkNode(value, declaration.type, path, depth + 1);
-    const problems = declaration.bases.flatMap((base) => this.checkReference(value, base, path, depth + 1));
-    return [...problems, ...this.checkMembers(value, declaration.members, path, depth + 1)];
+    const inner = declaration.scope;
+    if (declaration.kind === "alias") return this.checkNode(value, declaration.type, path, depth + 1, inner);
+    const problems: string[] = declaration.bases.flatMap((base) =>
+      this.checkReference(value, base, path, depth + 1, inner),
+    );
+    return [...problems, ...this.checkMembers(value, declaration.members, path, depth + 1, inner)];
   }
 
   private checkMembers(
     value: unknown,
-    members: ts.NodeArray<ts.TypeElement>,
+    members: readonly ts.TypeElement[],
     path: string,
     depth: number,
+    scope: string[],
   ): string[] {
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return [`${path}: expected an object, got ${JSON.stringify(value)?.slice(0, 60)}`];
@@ -81,36 +116,54 @@ export class DeclaredShapes {
         if (!member.questionToken) problems.push(`${path}.${key}: required, missing`);
         continue;
       }
-      problems.push(...this.checkNode(record[key], member.type, `${path}.${key}`, depth));
+      problems.push(...this.checkNode(record[key], member.type, `${path}.${key}`, depth, scope));
     }
     return problems;
   }
 
-  private checkNode(value: unknown, node: ts.TypeNode, path: string, depth: number): string[] {
-    if (ts.isParenthesizedTypeNode(node)) return this.checkNode(value, node.type, path, depth);
-    if (ts.isUnionTypeNode(node)) return this.checkUnion(value, node.types, path, depth);
+  private checkNode(
+    value: unknown,
+    node: ts.TypeNode,
+    path: string,
+    depth: number,
+    scope: string[],
+  ): string[] {
+    if (ts.isParenthesizedTypeNode(node)) return this.checkNode(value, node.type, path, depth, scope);
+    if (ts.isUnionTypeNode(node)) return this.checkUnion(value, node.types, path, depth, scope);
     if (ts.isLiteralTypeNode(node)) return checkLiteral(value, node.literal, path);
-    if (ts.isArrayTypeNode(node)) return this.checkArray(value, node.elementType, path, depth);
-    if (ts.isTypeLiteralNode(node)) return this.checkMembers(value, node.members, path, depth);
+    if (ts.isArrayTypeNode(node)) return this.checkArray(value, node.elementType, path, depth, scope);
+    if (ts.isTypeLiteralNode(node)) return this.checkMembers(value, node.members, path, depth, scope);
     if (ts.isTypeReferenceNode(node)) {
       const name = entityName(node.typeName);
       if ((name === "Array" || name === "ReadonlyArray") && node.typeArguments?.[0])
-        return this.checkArray(value, node.typeArguments[0], path, depth);
-      return this.checkReference(value, name, path, depth);
+        return this.checkArray(value, node.typeArguments[0], path, depth, scope);
+      return this.checkReference(value, name, path, depth, scope);
     }
     return checkKeyword(value, node.kind, path);
   }
 
-  private checkArray(value: unknown, element: ts.TypeNode, path: string, depth: number): string[] {
+  private checkArray(
+    value: unknown,
+    element: ts.TypeNode,
+    path: string,
+    depth: number,
+    scope: string[],
+  ): string[] {
     if (!Array.isArray(value)) return [`${path}: expected an array`];
-    return value.flatMap((item, index) => this.checkNode(item, element, `${path}[${index}]`, depth));
+    return value.flatMap((item, index) => this.checkNode(item, element, `${path}[${index}]`, depth, scope));
   }
 
   /** A union holds when one member holds; otherwise the closest member's problems are reported. */
-  private checkUnion(value: unknown, members: ts.NodeArray<ts.TypeNode>, path: string, depth: number) {
+  private checkUnion(
+    value: unknown,
+    members: ts.NodeArray<ts.TypeNode>,
+    path: string,
+    depth: number,
+    scope: string[],
+  ): string[] {
     let closest: string[] | null = null;
     for (const member of members) {
-      const problems = this.checkNode(value, member, path, depth);
+      const problems = this.checkNode(value, member, path, depth, scope);
       if (problems.length === 0) return [];
       if (closest === null || problems.length < closest.length) closest = problems;
     }
