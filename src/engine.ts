@@ -1,5 +1,5 @@
 import { type MarketplaceConfig, type ResolvedConfig, resolveConfig } from "./config/index.js";
-import { type Clock, type Logger, silentLogger, systemClock } from "./kernel/index.js";
+import { type Clock, dayMs, type Logger, silentLogger, systemClock } from "./kernel/index.js";
 import { AdminReads } from "./modules/admin/index.js";
 import { ApiKeys } from "./modules/api-keys/index.js";
 import { type ApplyOutcome, Billing, Reconciler } from "./modules/billing/index.js";
@@ -20,6 +20,7 @@ import {
   type WebhookNetwork,
 } from "./modules/outbound-webhooks/index.js";
 import type { BillingProvider, ProviderEvent } from "./modules/provider/index.js";
+import { providerEventRouter } from "./modules/provider-events/index.js";
 import { MemoryRateLimitStore, RateLimiter, type RateLimitStore } from "./modules/rate-limits/index.js";
 import {
   announceWrites,
@@ -31,7 +32,6 @@ import { DashboardSessions } from "./modules/sessions/index.js";
 import { Settings } from "./modules/settings/index.js";
 import { Usage, UsageSync } from "./modules/usage/index.js";
 import { WebhookInbox } from "./modules/webhooks/index.js";
-import { providerEventApplier } from "./provider-events.js";
 import type { Storage, Stores } from "./storage/index.js";
 
 export interface BillhookOptions {
@@ -95,7 +95,7 @@ export interface Billhook {
    * (development's simulated payment); deliveries go through `webhooks`.
    */
   applyProviderEvent(provider: string, event: ProviderEvent): Promise<ApplyOutcome>;
-  readonly reconciler: Reconciler;
+  readonly reconciler: Reconciler<Stores>;
   readonly marketplace: Marketplace;
   /** Outbound webhooks to the app: its endpoints, and the dispatcher the worker runs. */
   readonly outbound: { readonly endpoints: WebhookEndpoints; readonly dispatcher: OutboundDispatcher };
@@ -195,12 +195,15 @@ export function createBillhook(options: BillhookOptions): Billhook {
       return {
         ...(config.marketplace ?? defaultMarketplaceSettings),
         platformFeeBps: runtime.platformFeeBps,
-        settlementDelayMs: runtime.sellerSettlementDelayDays * 24 * 60 * 60 * 1000,
+        settlementDelayMs: runtime.sellerSettlementDelayDays * dayMs,
       };
     },
   });
   announceWrites(credits, usage, changeBus);
-  const applyProviderEvent = providerEventApplier({ storage, checkouts, billing, marketplace, changeBus });
+  const applyProviderEvent = providerEventRouter<Stores>(
+    { billing, checkouts, marketplace },
+    (stores, customerId) => storage.afterCommit(stores, () => changeBus.publish(customerId)),
+  );
   const apiKeys = new ApiKeys(storage, clock);
   const idempotency = new Idempotency({
     access: storage,
@@ -259,7 +262,13 @@ export function createBillhook(options: BillhookOptions): Billhook {
     }),
     applyProviderEvent: (providerName, event) =>
       storage.transaction((stores) => applyProviderEvent(stores, providerName, event)),
-    reconciler: new Reconciler({ access: storage, billing, provider, clock, logger }),
+    reconciler: new Reconciler<Stores>({
+      access: storage,
+      apply: applyProviderEvent,
+      provider,
+      clock,
+      logger,
+    }),
     marketplace,
     outbound: {
       endpoints: new WebhookEndpoints({

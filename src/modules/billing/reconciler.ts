@@ -1,6 +1,7 @@
 import { BillhookError, type Clock, type Logger, type StoreAccess } from "../../kernel/index.js";
 import type { BillingProvider } from "../provider/index.js";
-import type { Billing, BillingStores } from "./billing-service.js";
+import type { BillingEvent, BillingStores } from "./billing-service.js";
+import type { ApplyOutcome } from "./billing-types.js";
 
 export interface ReconcileReport {
   subscriptionsApplied: number;
@@ -15,24 +16,25 @@ const cursorOverlapMs = 5 * 60 * 1000;
 
 /**
  * Lists what changed at the provider since the last run and applies it through the same idempotent
- * path as webhooks: whatever the inbox missed (endpoint down, disabled, events dropped) is repaired.
+ * path as webhooks (`apply` is the provider-event router, so customers hear of what changed):
+ * whatever the inbox missed (endpoint down, disabled, events dropped) is repaired.
  */
-export class Reconciler {
-  readonly #access: StoreAccess<BillingStores>;
-  readonly #billing: Billing;
+export class Reconciler<Stores extends BillingStores = BillingStores> {
+  readonly #access: StoreAccess<Stores>;
+  readonly #apply: (stores: Stores, provider: string, event: BillingEvent) => Promise<ApplyOutcome>;
   readonly #provider: BillingProvider | null;
   readonly #clock: Clock;
   readonly #logger: Logger;
 
   constructor(options: {
-    access: StoreAccess<BillingStores>;
-    billing: Billing;
+    access: StoreAccess<Stores>;
+    apply: (stores: Stores, provider: string, event: BillingEvent) => Promise<ApplyOutcome>;
     provider: BillingProvider | null;
     clock: Clock;
     logger: Logger;
   }) {
     this.#access = options.access;
-    this.#billing = options.billing;
+    this.#apply = options.apply;
     this.#provider = options.provider;
     this.#clock = options.clock;
     this.#logger = options.logger;
@@ -56,7 +58,7 @@ export class Reconciler {
 
     for (const subscription of await provider.listSubscriptions(since)) {
       const outcome = await this.#access.transaction((stores) =>
-        this.#billing.apply(stores, provider.name, { kind: "subscription", subscription }),
+        this.#apply(stores, provider.name, { kind: "subscription", subscription }),
       );
       if (outcome === "applied") report.subscriptionsApplied++;
       else report.unchanged++;
@@ -64,7 +66,7 @@ export class Reconciler {
     }
     for (const order of await provider.listOrders(since)) {
       const outcome = await this.#access.transaction((stores) =>
-        this.#billing.apply(stores, provider.name, { kind: "order", order }),
+        this.#apply(stores, provider.name, { kind: "order", order }),
       );
       if (outcome === "applied") report.ordersApplied++;
       else report.unchanged++;

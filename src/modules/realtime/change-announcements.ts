@@ -1,5 +1,4 @@
 import type { Credits } from "../credits/index.js";
-import type { ProviderEvent } from "../provider/index.js";
 import type { Usage } from "../usage/index.js";
 import type { CustomerChangeBus } from "./customer-change-bus.js";
 
@@ -26,28 +25,4 @@ export function announceWrites(credits: Credits, usage: Usage, bus: CustomerChan
   credits.release = announcing(credits.release.bind(credits), (_args, hold) => [hold.customerId]);
   credits.fail = announcing(credits.fail.bind(credits), (_args, hold) => [hold.customerId]);
   usage.ingest = announcing(usage.ingest.bind(usage), ([events]) => events.map((event) => event.customerId));
-}
-
-/** The customers a provider event touches; a checkout's customer is looked up by its provider id. */
-export async function customersAffectedBy(
-  event: ProviderEvent,
-  customerOfCheckout: (providerCheckoutId: string) => Promise<string | null>,
-): Promise<string[]> {
-  switch (event.kind) {
-    case "grant":
-      return event.grant.externalCustomerId ? [event.grant.externalCustomerId] : [];
-    case "order":
-      return event.order.externalCustomerId ? [event.order.externalCustomerId] : [];
-    case "subscription":
-      return event.subscription.externalCustomerId ? [event.subscription.externalCustomerId] : [];
-    case "checkout":
-    case "payment": {
-      const fromOrder = event.kind === "payment" ? event.order?.externalCustomerId : null;
-      const checkoutId = event.kind === "checkout" ? event.providerCheckoutId : event.providerPaymentId;
-      const fromCheckout = await customerOfCheckout(checkoutId);
-      return [fromOrder, fromCheckout].filter((id): id is string => typeof id === "string");
-    }
-    default:
-      return [];
-  }
 }

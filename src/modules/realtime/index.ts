@@ -1,4 +1,4 @@
-export { announceWrites, customersAffectedBy } from "./change-announcements.js";
+export { announceWrites } from "./change-announcements.js";
 export {
   ChangeListeners,
   type CustomerChangeBus,
