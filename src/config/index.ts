@@ -15,3 +15,9 @@ export {
   type UsageSettings,
   type UsageSyncSettings,
 } from "./resolve-config.js";
+export {
+  type RuntimeSettings,
+  runtimeSettingsSchema,
+  type SettingKey,
+  settingKeys,
+} from "./runtime-settings-schema.js";

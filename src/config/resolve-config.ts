@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import { BillhookError } from "../kernel/index.js";
-import type { RuntimeSettings } from "../modules/settings/index.js";
 import {
   type BillhookConfigInput,
   billhookConfigSchema,
@@ -9,6 +8,7 @@ import {
   type Environment,
   environmentSchema,
 } from "./config-schema.js";
+import type { RuntimeSettings } from "./runtime-settings-schema.js";
 
 export interface ResolvedConfig {
   environment: Environment;
