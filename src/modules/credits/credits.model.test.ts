@@ -252,6 +252,9 @@ function readThenWriteSpend(storage: Storage): SpendFunction {
   };
 }
 
+// The work is fixed (10,000 operations), so its duration is the machine's: on PostgreSQL about 25 s
+// when quiet, 80-111 s with the cores busy, and past the former 120 s timeout in 2 of 5 such runs. The
+// timeouts below only catch a hang; nothing here is asserted about time.
 describeEachDialect("credits model", (fixture) => {
   it(`${runs * operationsPerRun} randomized operations from ${clientCount} parallel clients: 0 overspends, 0 double effects, balances equal the model`, async () => {
     let operations = 0;
@@ -271,12 +274,12 @@ describeEachDialect("credits model", (fixture) => {
     expect(operations).toBeGreaterThanOrEqual(10_000);
     const verification = await createCredits(fixture.storage()).ledger.verify();
     expect(verification.ok).toBe(true);
-  }, 120_000);
+  }, 600_000);
 
   it("has teeth: a read-then-write spend overspends under the same load", async () => {
     const commands = fc.sample(commandArbitrary, { numRuns: 1_500, seed: 7 });
     const report = await runModel(fixture.storage(), 1, commands, readThenWriteSpend(fixture.storage()));
     expect(report.overspends + report.mismatches.length).toBeGreaterThan(0);
     expect(report.overspends).toBeGreaterThan(0);
-  }, 60_000);
+  }, 300_000);
 });
