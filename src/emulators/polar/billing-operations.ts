@@ -83,7 +83,8 @@ export function createOrder(runtime: PolarEmulatorRuntime, input: NewOrder): Ord
     billing_reason: input.billingReason,
     billing_name: input.customer.name,
     billing_address: input.customer.billing_address,
-    invoice_number: null,
+    // Polar numbers an order when it is created; SDKs up to 0.47 require the number on `order.created`.
+    invoice_number: runtime.store.nextInvoiceNumber(),
     customer_id: input.customer.id,
     product_id: input.product.id,
     subscription_id: input.subscription?.id ?? null,

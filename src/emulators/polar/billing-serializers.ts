@@ -174,6 +174,8 @@ export function serializeSubscriptionScalars(subscription: SubscriptionRecord): 
     discount_id: null,
     seats: null,
     units: null,
+    // The deprecated name of `customer_id` Polar still sends; SDKs up to 0.42 require it.
+    user_id: subscription.customer_id,
   };
 }
 
@@ -248,6 +250,8 @@ export function serializeOrder(store: PolarStore, order: OrderRecord): Json {
     refundable_tax_amount: 0,
     seats: null,
     units: null,
+    // Deprecated `customer_id` alias that SDKs up to 0.42 require.
+    user_id: order.customer_id,
     custom_field_data: {},
   };
 }

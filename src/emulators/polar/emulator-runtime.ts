@@ -2,6 +2,7 @@ import type { TestClock } from "../shared/emulator-clock.js";
 import type { FaultInjector } from "../shared/emulator-faults.js";
 import { createRuntimeCore, deliverySettings, type EmulatorBaseOptions } from "../shared/emulator-runtime.js";
 import type { SeededRandom } from "../shared/seeded-random.js";
+import { POLAR_API_VERSION } from "./polar-records.js";
 import type { PolarStateSnapshot } from "./polar-store.js";
 import { PolarStore } from "./polar-store.js";
 import { polarToken } from "./polar-token.js";
@@ -81,13 +82,14 @@ export class PolarEmulatorRuntime {
 
   /**
    * Records and queues one webhook event per enabled endpoint subscribed to `type`, with the compact
-   * `{type, timestamp, data}` envelope Polar sends.
+   * `{type, timestamp, api_version, data}` envelope Polar sends (the version is the endpoint's).
    */
   emit(type: string, data: WebhookData): void {
     const timestamp = this.nowIso();
-    const payload = JSON.stringify({ type, timestamp, data });
     for (const endpoint of this.store.webhookEndpoints.all()) {
       if (!endpoint.enabled || !endpoint.events.includes(type)) continue;
+      const apiVersion = endpoint.api_version ?? POLAR_API_VERSION;
+      const payload = JSON.stringify({ type, timestamp, api_version: apiVersion, data });
       const event = this.store.webhookEvents.put({
         id: this.newId(),
         created_at: timestamp,

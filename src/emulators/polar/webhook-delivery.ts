@@ -5,7 +5,7 @@ import {
   type DispatcherSettings,
   postWebhook,
 } from "../shared/webhook-transport.js";
-import type { WebhookEndpointRecord, WebhookEventRecord } from "./polar-records.js";
+import { POLAR_API_VERSION, type WebhookEndpointRecord, type WebhookEventRecord } from "./polar-records.js";
 import type { PolarStore } from "./polar-store.js";
 import { signedHeaders } from "./webhook-signer.js";
 
@@ -244,7 +244,12 @@ export class WebhookDispatcher {
     const result = await postWebhook({
       fetch: this.options.fetch,
       url: endpoint.url,
-      headers: { ...headers, "content-type": "application/json", "user-agent": "polar.sh webhooks" },
+      headers: {
+        ...headers,
+        "content-type": "application/json",
+        "user-agent": "polar.sh webhooks",
+        "webhook-api-version": endpoint.api_version ?? POLAR_API_VERSION,
+      },
       body: event.payload,
       timeoutMs: this.options.timeoutMs,
       shutdown: this.shutdown.signal,
