@@ -35,7 +35,10 @@ export interface RedisRateLimitStoreOptions {
   url: string;
   /** Prefix of every key; one Redis can serve several Billhook deployments. */
   keyPrefix?: string;
-  /** A command that takes longer fails (and the request is let through): the check path must stay fast. */
+  /**
+   * A command not answered within this fails (and the request is let through): the check path must
+   * stay fast. An answer that has arrived counts even when the process was too busy to read it in time.
+   */
   commandTimeoutMs?: number;
 }
 
@@ -50,13 +53,12 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
   readonly #consume: ConsumeCommand;
+  readonly #commandTimeoutMs: number;
 
   constructor(options: RedisRateLimitStoreOptions) {
-    this.#redis = new Redis(options.url, {
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      maxRetriesPerRequest: 1,
-      lazyConnect: false,
-    });
+    // No ioredis `commandTimeout`: see `answeredWithin`.
+    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 1, lazyConnect: false });
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 500;
     // Errors surface on the commands (and are handled there); an unhandled 'error' event would crash.
     this.#redis.on("error", () => undefined);
     this.#redis.defineCommand("billhookRateConsume", { lua: consumeScript });
@@ -79,7 +81,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       // A counter must outlive its own window and the next, where it serves as "previous".
       args.push(window.limit, String(1 - elapsedMs / window.windowMs), 2 * window.windowMs + 1_000);
     }
-    const reply = await this.#consume(keys.length, ...keys, ...args);
+    const reply = await answeredWithin(this.#consume(keys.length, ...keys, ...args), this.#commandTimeoutMs);
     return {
       allowed: Number(reply[0]) === 1,
       counters: windows.map((_, index) => ({
@@ -89,7 +91,36 @@ export class RedisRateLimitStore implements RateLimitStore {
     };
   }
 
+  /** QUIT, bounded by the command timeout (a Redis that does not answer must not hold up shutdown). */
   async close(): Promise<void> {
-    await this.#redis.quit().catch(() => this.#redis.disconnect());
+    await answeredWithin(this.#redis.quit(), this.#commandTimeoutMs).catch(() => undefined);
+    if (this.#redis.status !== "end") this.#redis.disconnect();
   }
+}
+
+/**
+ * `answer`, or a "Command timed out" error once `timeoutMs` has passed without it. A busy event loop
+ * runs due timers before it reads the sockets, so a plain timer (as ioredis's `commandTimeout`) refuses
+ * an answer Redis gave within a millisecond whenever the process was blocked longer than the timeout,
+ * and the request went through unchecked although Redis had counted it. Here the timer only decides
+ * after that turn's reads (`setImmediate`), so an answer that has arrived wins.
+ */
+function answeredWithin<T>(answer: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish();
+    };
+    const timer = setTimeout(
+      () => setImmediate(() => settle(() => reject(new Error("Command timed out")))),
+      timeoutMs,
+    );
+    answer.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
+  });
 }
