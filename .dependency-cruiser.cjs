@@ -20,6 +20,14 @@ module.exports = {
       to: { path: "^src/(?!kernel/)" },
     },
     {
+      name: "config-is-below-modules",
+      comment:
+        "Config (the schema of billhook.config.ts and the runtime settings) is read by modules, so it imports none of them.",
+      severity: "error",
+      from: { path: "^src/config/" },
+      to: { path: "^src/(modules|storage|http|node|providers|emulators|engine|client|react)" },
+    },
+    {
       name: "modules-know-no-infrastructure",
       comment:
         "Domain modules see only the kernel and other modules' index: no storage, HTTP, providers or Node.",
@@ -113,10 +121,19 @@ module.exports = {
     },
     {
       name: "dashboard-speaks-http-only",
-      comment: "The admin dashboard runs in the browser and reaches the server over its HTTP API only.",
+      comment:
+        "The admin dashboard runs in the browser and reaches the server over its HTTP API only; it may read the API's shapes off the client's contract (next rule).",
       severity: "error",
       from: { path: "^dashboard/", pathNot: "^dashboard/vite\\.config\\.ts$" },
-      to: { path: "^(src|test|bench)/" },
+      to: { path: "^(src|test|bench)/", pathNot: "^src/client/contract\\.ts$" },
+    },
+    {
+      name: "dashboard-reads-the-contract-as-types-only",
+      comment:
+        "`import type` is erased from the bundle; any other import of the contract would load the server's route modules (zod, the engine) in the browser.",
+      severity: "error",
+      from: { path: "^dashboard/", pathNot: "^dashboard/vite\\.config\\.ts$" },
+      to: { path: "^src/client/contract\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "dashboard-uses-no-node-built-ins",

@@ -1,4 +1,11 @@
-/** The shapes of the admin API's answers, as the dashboard reads them (see /openapi.json). */
+/**
+ * The shapes of the API's answers, as the dashboard reads them. Where the client's contract
+ * (`src/client/contract.ts`, read off the server's route definitions) has a shape, it comes from
+ * there: a type-only import, erased from the bundle, so no server code reaches the browser and the
+ * two cannot drift. The admin routes' answers below are still copies of their schemas, because
+ * those routes do not export their definitions yet and the contract does not name them.
+ */
+import type { WebhookDeliveryList } from "../../src/client/contract.js";
 import type { RevenueSeries } from "./revenue-chart.js";
 
 export interface Overview {
@@ -129,31 +136,7 @@ export interface UsageSyncStatus {
   deadLetters: UsageSyncDeadLetter[];
 }
 
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  status: "active" | "paused" | "disabled";
-  pauseReason: string | null;
-  consecutiveFailures: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { WebhookEndpoint } from "../../src/client/contract.js";
 
 /** One event on its way to one of the app's endpoints. */
-export interface OutboundDelivery {
-  id: string;
-  endpointId: string;
-  eventId: string;
-  eventType: string;
-  status: "pending" | "delivered";
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastResponseBody: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+export type OutboundDelivery = WebhookDeliveryList["items"][number];
