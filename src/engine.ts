@@ -31,7 +31,7 @@ import {
 import { DashboardSessions } from "./modules/sessions/index.js";
 import { Settings } from "./modules/settings/index.js";
 import { Usage, UsageSync } from "./modules/usage/index.js";
-import { WebhookInbox } from "./modules/webhooks/index.js";
+import { WebhookInbox } from "./modules/webhook-inbox/index.js";
 import type { Storage, Stores } from "./storage/index.js";
 
 export interface BillhookOptions {

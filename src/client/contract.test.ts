@@ -1,7 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import { describe, expectTypeOf, it } from "vitest";
-import type { checkoutRoute, checkRoute, paymentIntentRoute } from "../http/routes/billing-routes.js";
+import type { checkoutRoute, paymentIntentRoute } from "../http/routes/checkout-routes.js";
 import type { getHoldRoute, grantRoute, holdRoute, spendRoute } from "../http/routes/credit-routes.js";
+import type { checkRoute } from "../http/routes/entitlement-routes.js";
 import type { getTransactionRoute } from "../http/routes/ledger-routes.js";
 import type { sellerDashboardOfCustomerRoute } from "../http/routes/marketplace-routes.js";
 import type { BillhookClient } from "./client.js";

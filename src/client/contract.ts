@@ -1,13 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import type {
-  checkoutRoute,
-  checkoutsOfRoute,
-  checkRoute,
-  ensureCustomerRoute,
-  entitlementsRoute,
-  paymentIntentRoute,
-  portalRoute,
-} from "../http/routes/billing-routes.js";
+import type { productsRoute } from "../http/routes/catalog-routes.js";
+import type { checkoutRoute, checkoutsOfRoute, paymentIntentRoute } from "../http/routes/checkout-routes.js";
 import type {
   balancesRoute,
   commitRoute,
@@ -17,9 +10,10 @@ import type {
   holdRoute,
   spendRoute,
 } from "../http/routes/credit-routes.js";
+import type { ensureCustomerRoute, portalRoute } from "../http/routes/customer-routes.js";
+import type { checkRoute, entitlementsRoute } from "../http/routes/entitlement-routes.js";
 import type { getTransactionRoute } from "../http/routes/ledger-routes.js";
 import type { sellerDashboardOfCustomerRoute } from "../http/routes/marketplace-routes.js";
-import type { productsRoute } from "../http/routes/realtime-routes.js";
 import type { ingestRoute, UsageEventBody, usageStatusRoute } from "../http/routes/usage-routes.js";
 import type {
   createEndpointRoute,

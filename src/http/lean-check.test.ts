@@ -10,7 +10,7 @@ import { openStorage } from "../storage/open-storage.js";
 import { proSubscription } from "../testing/billing-fixtures.js";
 import { MemoryLogger } from "../testing/test-engine.js";
 import { createHttpApp } from "./app.js";
-import { checkQuerySchema } from "./routes/billing-routes.js";
+import { checkQuerySchema } from "./routes/entitlement-routes.js";
 
 /**
  * The lean path (lean-check.ts) must answer `GET /v1/entitlements/check` exactly as the general

@@ -8,7 +8,7 @@ import { logRequest } from "./middleware/request-log.js";
 import { isSafeText } from "./middleware/text-input.js";
 import { RateLimitedError, rateLimitHeaders } from "./rate-limit-headers.js";
 import { requestHeader } from "./request-io.js";
-import { checkQuerySchema } from "./routes/billing-routes.js";
+import { checkQuerySchema } from "./routes/entitlement-routes.js";
 
 export const checkPath = "/v1/entitlements/check";
 const secretKeyBearer = /^Bearer (bh_sk_[^\s]+)$/;

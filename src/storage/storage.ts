@@ -17,7 +17,7 @@ import type { OutboundStore } from "../modules/outbound-webhooks/index.js";
 import type { SessionStore } from "../modules/sessions/index.js";
 import type { SettingsStore } from "../modules/settings/index.js";
 import type { UsageStore, UsageSyncStore } from "../modules/usage/index.js";
-import type { WebhookStore } from "../modules/webhooks/index.js";
+import type { WebhookStore } from "../modules/webhook-inbox/index.js";
 import { type DialectName, isTransientConflict } from "./dialect.js";
 import { type MigrationReport, migrateToLatest } from "./migrator.js";
 import type { Schema } from "./schema.js";

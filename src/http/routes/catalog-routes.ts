@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
-import { secured } from "../route-access.js";
+import { customerAccessible, secured } from "../route-access.js";
+
+const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 
 const actionSchema = z.object({
   kind: z.enum(["create", "update", "archive", "unchanged"]),
@@ -54,23 +56,35 @@ const pushRoute = createRoute(
   }),
 );
 
-const reconcileRoute = createRoute(
-  secured("admin", {
-    method: "post",
-    path: "/v1/reconcile",
-    tags: ["Catalog"],
-    summary: "Apply whatever changed at the provider that the webhook inbox missed.",
+export const productsRoute = createRoute(
+  customerAccessible("server", {
+    method: "get",
+    path: "/v1/products",
+    tags: ["Billing"],
+    summary: "What can be bought, with whether this customer already has it.",
+    request: { query: z.object({ customerId }) },
     responses: {
       200: jsonResponse(
         z.object({
-          subscriptionsApplied: z.number().int(),
-          ordersApplied: z.number().int(),
-          unchanged: z.number().int(),
-          webhookEndpointProblem: z.string().nullable(),
+          items: z.array(
+            z.object({
+              key: z.string(),
+              kind: z.string(),
+              name: z.string(),
+              description: z.string().nullable(),
+              price: z.record(z.string(), z.unknown()),
+              interval: z.string().nullable(),
+              features: z.array(z.string()),
+              credits: z
+                .object({ type: z.string(), amount: z.number().int().nullable() })
+                .nullable()
+                .openapi({ description: "Credit packs: the credit type and how many credits it grants." }),
+              entitled: z.boolean(),
+            }),
+          ),
         }),
-        "The report.",
+        "The products.",
       ),
-      502: problemResponse("The provider failed."),
       ...problemResponses,
     },
   }),
@@ -85,4 +99,23 @@ export const catalogRoutes = new OpenAPIHono<HttpEnv>()
   )
   .openapi(diffRoute, async (c) => c.json({ actions: await c.get("billhook").catalogSync.diff() }, 200))
   .openapi(pushRoute, async (c) => c.json({ actions: await c.get("billhook").catalogSync.push() }, 200))
-  .openapi(reconcileRoute, async (c) => c.json(await c.get("billhook").reconciler.run(), 200));
+  .openapi(productsRoute, async (c) => {
+    const { catalog, entitlements } = c.get("billhook");
+    const held = new Set(
+      (await entitlements.listActive(c.req.valid("query").customerId)).map((row) => row.catalogKey),
+    );
+    const items = catalog.entries.map((entry) => ({
+      key: entry.key,
+      kind: entry.kind,
+      name: entry.name,
+      description: entry.description,
+      price: entry.price as Record<string, unknown>,
+      interval: entry.interval,
+      features: entry.features,
+      credits: entry.creditPack
+        ? { type: entry.creditPack.creditType, amount: entry.creditPack.amount }
+        : null,
+      entitled: held.has(entry.key),
+    }));
+    return c.json({ items }, 200);
+  });

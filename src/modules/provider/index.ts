@@ -1,4 +1,4 @@
-export type * from "./billing-provider.js";
+export type * from "./provider-port.js";
 export { scheduleFee } from "./fee-schedule.js";
 export {
   callProvider,

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { DeliveryStatus, WebhookDelivery, WebhookStore } from "../../modules/webhooks/index.js";
+import type { DeliveryStatus, WebhookDelivery, WebhookStore } from "../../modules/webhook-inbox/index.js";
 import type { Schema, WebhookDeliveriesTable } from "../schema.js";
 
 export class KyselyWebhookStore implements WebhookStore {

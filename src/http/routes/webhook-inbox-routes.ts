@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getRuntimeKey } from "hono/adapter";
-import type { WebhookDelivery } from "../../modules/webhooks/index.js";
+import type { WebhookDelivery } from "../../modules/webhook-inbox/index.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
 import { requestHeaders, requestText } from "../request-io.js";
@@ -88,7 +88,7 @@ const replayRoute = createRoute(
   }),
 );
 
-export const webhookRoutes = new OpenAPIHono<HttpEnv>()
+export const webhookInboxRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(providerWebhookRoute, async (c) => {
     const billhook = c.get("billhook");
     const rawBody = await requestText(c);
