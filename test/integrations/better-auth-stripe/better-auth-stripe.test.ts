@@ -21,7 +21,10 @@ describe("@better-auth/stripe with the newest stripe package, against the Stripe
   let auth: ReturnType<typeof createAuth>;
   let secret = "";
   let cookie = "";
-  const database: Record<string, Array<Record<string, unknown>>> = {
+  const database: Record<
+    "user" | "session" | "account" | "verification" | "subscription",
+    Array<Record<string, unknown>>
+  > = {
     user: [],
     session: [],
     account: [],

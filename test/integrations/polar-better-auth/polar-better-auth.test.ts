@@ -73,6 +73,7 @@ describe("@polar-sh/better-auth with the SDK it pins, against the Polar emulator
     if (setCookie.length > 0) cookie = setCookie.join("; ");
     return {
       status: response.status,
+      // biome-ignore lint/suspicious/noExplicitAny: the test reads answers as loose JSON
       json: (await response.json().catch(() => null)) as Record<string, any>,
     };
   };
@@ -80,6 +81,7 @@ describe("@polar-sh/better-auth with the SDK it pins, against the Polar emulator
     const response = await fetch(`${emulator.url}${path}`, {
       headers: { authorization: `Bearer ${emulator.token}` },
     });
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads answers as loose JSON
     return (await response.json()) as Record<string, any>;
   };
 
