@@ -75,7 +75,7 @@ describeWithBrowser("billhook/react widgets on the `billhook dev` demo app, in a
 
   it("buys a credit pack: hosted checkout with 4242, and the balance changes live, without a reload", async () => {
     const { page } = await visit();
-    await expect(page.getByText("You're out of images.")).toBeDefined();
+    await page.getByText("You're out of images.").waitFor();
     expect(await page.locator(".bh-empty").isVisible()).toBe(true);
     await saveScreenshot(page, "widgets-at-zero");
     await page.evaluate(() => {
@@ -112,9 +112,10 @@ describeWithBrowser("billhook/react widgets on the `billhook dev` demo app, in a
     await dialog.locator('[data-purchase-step="ready"]').waitFor();
     const checkouts = await stack.billhook.checkouts.listOf(customerId);
     expect(checkouts.map((checkout) => checkout.status).sort()).toEqual(["failed", "open"]);
-    // Escape closes the dialog (keyboard operable).
+    // Escape closes the dialog (keyboard operable). It closes in an effect after the key event, so wait
+    // for it to be hidden instead of reading its visibility at once.
     await page.keyboard.press("Escape");
-    expect(await dialog.isVisible()).toBe(false);
+    await dialog.waitFor({ state: "hidden" });
   });
 
   it("colours the usage meter ok → warning → critical → exceeded as usage crosses the thresholds, live", async () => {
