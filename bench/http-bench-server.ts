@@ -10,13 +10,16 @@ import { Hono } from "hono";
 import { resolveConfig } from "../src/config/index.js";
 import { createBillhook } from "../src/engine.js";
 import { createHttpApp } from "../src/http/app.js";
+import { withNodeRequestIo } from "../src/node/node-request-io.js";
 import { PolarProvider } from "../src/providers/polar/polar-provider.js";
 import { openStorage } from "../src/storage/open-storage.js";
 import { testCatalog } from "../src/testing/polar-harness.js";
 
 function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<string> {
   return new Promise((resolve) => {
-    serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+    serve({ fetch: withNodeRequestIo(fetch), port: 0, hostname: "127.0.0.1" }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
   });
 }
 

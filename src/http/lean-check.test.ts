@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../config/index.js";
 import { type Billhook, createBillhook } from "../engine.js";
 import { ManualClock } from "../kernel/index.js";
+import { withNodeRequestIo } from "../node/node-request-io.js";
 import type { Storage } from "../storage/index.js";
 import { openStorage } from "../storage/open-storage.js";
 import { proSubscription } from "../testing/billing-fixtures.js";
@@ -131,7 +132,10 @@ afterAll(async () => {
 
 function listen(app: App): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+    // As `billhook serve` runs it: with Node's request reader in env.
+    const server = serve({ fetch: withNodeRequestIo(app.fetch), port: 0, hostname: "127.0.0.1" }, () =>
+      resolve(server),
+    );
     server.on("error", reject);
   });
 }

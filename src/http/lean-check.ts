@@ -6,9 +6,8 @@ import { errorResponse } from "./error-response.js";
 import type { HttpEnv } from "./http-env.js";
 import { logRequest } from "./middleware/request-log.js";
 import { isSafeText } from "./middleware/text-input.js";
-import { RateLimitedError, rateLimitHeaders } from "./rate-limit-headers.js";
 import { requestHeader } from "./request-io.js";
-import { checkQuerySchema } from "./routes/entitlement-routes.js";
+import { answerCheck, checkQuerySchema } from "./routes/entitlement-routes.js";
 
 export const checkPath = "/v1/entitlements/check";
 const secretKeyBearer = /^Bearer (bh_sk_[^\s]+)$/;
@@ -44,15 +43,14 @@ export function leanCheck(billhook: Billhook): MiddlewareHandler<HttpEnv> {
     c.set("billhook", billhook);
     c.set("apiKey", apiKey);
     try {
-      const result = await billhook.entitlements.checkUnits(query.data);
-      if (result.code === "RATE_LIMITED") throw new RateLimitedError(result);
+      const answer = await answerCheck(billhook, query.data);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         "x-request-id": requestId,
         vary: "Origin",
-        ...("rateLimit" in result ? rateLimitHeaders(result.rateLimit) : {}),
+        ...answer.headers,
       };
-      c.res = new Response(JSON.stringify(result), { status: 200, headers });
+      c.res = new Response(JSON.stringify(answer.body), { status: 200, headers });
     } catch (error) {
       // Answered as the app's error handler answers the route, with the headers the chain sets.
       c.header("X-Request-Id", requestId);

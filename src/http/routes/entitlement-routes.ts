@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Billhook } from "../../engine.js";
 import type { HttpEnv } from "../http-env.js";
 import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
 import { RateLimitedError, rateLimitHeaders } from "../rate-limit-headers.js";
@@ -110,13 +111,25 @@ export const entitlementsRoute = createRoute(
   }),
 );
 
+/**
+ * What `check` answers, for the route below and for its lean door (`lean-check.ts`) alike: the two
+ * differ only in the middleware chain the lean door skips. A request over its rate limit throws the
+ * 429 problem (with its headers); an answer carries the rate-limit headers of a limited feature.
+ */
+export async function answerCheck(
+  billhook: Billhook,
+  query: z.infer<typeof checkQuerySchema>,
+): Promise<{ body: z.infer<typeof checkResultSchema>; headers: Record<string, string> }> {
+  const result = await billhook.entitlements.checkUnits(query);
+  if (result.code === "RATE_LIMITED") throw new RateLimitedError(result);
+  return { body: result, headers: "rateLimit" in result ? rateLimitHeaders(result.rateLimit) : {} };
+}
+
 export const entitlementRoutes = new OpenAPIHono<HttpEnv>()
   .openapi(checkRoute, async (c) => {
-    const result = await c.get("billhook").entitlements.checkUnits(c.req.valid("query"));
-    if (result.code === "RATE_LIMITED") throw new RateLimitedError(result);
-    if ("rateLimit" in result)
-      for (const [name, value] of Object.entries(rateLimitHeaders(result.rateLimit))) c.header(name, value);
-    return c.json(result, 200);
+    const answer = await answerCheck(c.get("billhook"), c.req.valid("query"));
+    for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+    return c.json(answer.body, 200);
   })
   .openapi(entitlementsRoute, async (c) => {
     const rows = await c.get("billhook").entitlements.listActive(c.req.valid("param").customerId);
