@@ -171,15 +171,15 @@ export function createBillhook(options: BillhookOptions): Billhook {
     clock,
     logger,
   });
-  const entitlements = new Entitlements(
-    storage,
+  const entitlements = new Entitlements({
+    access: storage,
     clock,
     catalog,
-    config.upgradeUrl,
-    (customerId, type) => credits.available(customerId, type),
-    (customerId, meter) => usage.quota(customerId, meter),
-    (customerId, feature) => rateLimits.consume(customerId, feature),
-  );
+    upgradeUrlTemplate: config.upgradeUrl,
+    creditBalance: (customerId, type) => credits.available(customerId, type),
+    meterQuota: (customerId, meter) => usage.quota(customerId, meter),
+    rateLimit: (customerId, feature) => rateLimits.consume(customerId, feature),
+  });
   const checkouts = new Checkouts({ access: storage, clock, catalog, catalogSync, customers, provider });
   // Sellers on a provider that forbids a revenue share (Polar) is refused at start, not at first sale.
   if (config.marketplace && provider && !provider.sellerPayments) throw revenueShareRefused(provider.name);

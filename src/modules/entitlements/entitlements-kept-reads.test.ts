@@ -20,7 +20,11 @@ describeEachDialect("entitlement check reads kept in memory", (fixture) => {
   const dayMs = 86_400_000;
 
   beforeAll(() => {
-    entitlements = new Entitlements(fixture.storage(), clock, new Catalog(config.catalog));
+    entitlements = new Entitlements({
+      access: fixture.storage(),
+      clock,
+      catalog: new Catalog(config.catalog),
+    });
   });
 
   const grant = (customerId: string, activeUntilMs: number | null, lapseCode: EntitlementRow["lapseCode"]) =>

@@ -95,6 +95,20 @@ const keptReadsMax = 10_000;
  * indexed read, none while the storage's change stamp says the rows read last are still current; no
  * scan of events and no call to the provider. Credit balances and meter use are read every time.
  */
+export interface EntitlementsOptions {
+  access: StoreAccess<EntitlementStores>;
+  clock: Clock;
+  catalog: Catalog;
+  /** `{feature}` is replaced by the denied feature's key; null: answers carry no upgrade URL. */
+  upgradeUrlTemplate?: string | null;
+  /** Answers credit features; without it they are never allowed. */
+  creditBalance?: CreditBalanceReader | null;
+  /** Answers metered features' quotas; without it they are never limited. */
+  meterQuota?: MeterQuotaReader | null;
+  /** Counts and limits request rates; without it features have no rate limits. */
+  rateLimit?: RateLimitGate | null;
+}
+
 export class Entitlements {
   readonly #access: StoreAccess<EntitlementStores>;
   readonly #clock: Clock;
@@ -106,22 +120,14 @@ export class Entitlements {
   /** Reads kept in memory, by customer and feature, with the change stamp they were read at. */
   readonly #kept = new Map<string, { stamp: string; rows: EntitlementRow[] }>();
 
-  constructor(
-    access: StoreAccess<EntitlementStores>,
-    clock: Clock,
-    catalog: Catalog,
-    upgradeUrlTemplate: string | null = null,
-    creditBalance: CreditBalanceReader | null = null,
-    meterQuota: MeterQuotaReader | null = null,
-    rateLimit: RateLimitGate | null = null,
-  ) {
-    this.#rateLimit = rateLimit;
-    this.#creditBalance = creditBalance;
-    this.#meterQuota = meterQuota;
-    this.#access = access;
-    this.#clock = clock;
-    this.#catalog = catalog;
-    this.#upgradeUrlTemplate = upgradeUrlTemplate;
+  constructor(options: EntitlementsOptions) {
+    this.#access = options.access;
+    this.#clock = options.clock;
+    this.#catalog = options.catalog;
+    this.#upgradeUrlTemplate = options.upgradeUrlTemplate ?? null;
+    this.#creditBalance = options.creditBalance ?? null;
+    this.#meterQuota = options.meterQuota ?? null;
+    this.#rateLimit = options.rateLimit ?? null;
   }
 
   /**

@@ -3,6 +3,7 @@ export {
   type CheckResult,
   type EntitlementStores,
   Entitlements,
+  type EntitlementsOptions,
   type MeterQuotaReader,
   type QuotaCheckResult,
   type RateLimitedCheckResult,
