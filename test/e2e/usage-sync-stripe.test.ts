@@ -68,19 +68,34 @@ describeEachDialect("usage sync to Stripe Billing Meter events", (fixture) => {
     );
     expect(stored.map((event) => event.payload.value).sort()).toEqual(["3", "4"]);
 
-    // A resend (say, after a lost answer) is Stripe's "already exists": counted as a duplicate.
-    const again = await provider.ingestUsage(
-      stored.map((event) => ({
-        eventId: event.identifier,
-        customerId: known,
-        providerCustomerId: customer.id,
-        name: "llm.completion",
-        value: Number(event.payload.value),
-        properties: {},
-        timestamp: clock.now(),
-      })),
-      { timeoutMs: 5_000 },
-    );
-    expect(again).toMatchObject({ inserted: 0, duplicates: 2, rejected: [] });
+    const resend = stored.map((event) => ({
+      eventId: event.identifier,
+      customerId: known,
+      providerCustomerId: customer.id,
+      name: "llm.completion",
+      value: Number(event.payload.value),
+      properties: {},
+      timestamp: clock.now(),
+    }));
+    // A resend (say, after a lost answer) on the v2 stream is accepted and deduplicated by identifier
+    // after acceptance, as at Stripe: nothing is stored twice.
+    const again = await provider.ingestUsage(resend, { timeoutMs: 5_000 });
+    expect(again).toMatchObject({ inserted: 2, duplicates: 0, rejected: [] });
+    expect(
+      emulator.runtime.store.meterEvents.filter((event) => event.payload.stripe_customer_id === customer.id),
+    ).toHaveLength(2);
+    // Over v1 the same resend is Stripe's "already exists": counted as a duplicate.
+    const overV1 = new StripeProvider({
+      secretKey: emulator.secretKey,
+      webhookSecret: undefined,
+      apiUrl: emulator.url,
+      clock,
+      meterEventsApi: "v1",
+    });
+    expect(await overV1.ingestUsage(resend, { timeoutMs: 5_000 })).toMatchObject({
+      inserted: 0,
+      duplicates: 2,
+      rejected: [],
+    });
   });
 });

@@ -7,6 +7,7 @@ import { registerCustomerRoutes } from "./customers-routes.js";
 import { registerDisputeControlRoutes, registerDisputeRoutes } from "./disputes-routes.js";
 import { registerEmulatorControlRoutes } from "./emulator-control-routes.js";
 import { registerInvoiceRoutes } from "./invoices-routes.js";
+import { registerMeterEventStreamRoutes } from "./meter-event-stream-routes.js";
 import { registerMeterRoutes } from "./meters-routes.js";
 import { registerPaymentIntentPages } from "./payment-intent-pages.js";
 import { registerPaymentIntentRoutes } from "./payment-intents-routes.js";
@@ -34,6 +35,7 @@ export function registerAllRoutes(app: StripeApp, runtime: StripeEmulatorRuntime
   registerDisputeRoutes(app, runtime);
   registerPortalRoutes(app, runtime);
   registerMeterRoutes(app, runtime);
+  registerMeterEventStreamRoutes(app, runtime);
   registerTestClockRoutes(app, runtime);
   registerConnectRoutes(app, runtime);
   registerTransferReversalRoutes(app, runtime);

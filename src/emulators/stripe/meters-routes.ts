@@ -32,7 +32,8 @@ function findMeter(runtime: StripeEmulatorRuntime, id: string): MeterObject {
   return meter;
 }
 
-function recordMeterEvent(
+/** Validates and stores one meter event; v1 answers its errors, the v2 stream reports them later. */
+export function recordMeterEvent(
   runtime: StripeEmulatorRuntime,
   body: z.output<typeof eventSchema>,
 ): MeterEventObject {

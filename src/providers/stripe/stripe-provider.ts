@@ -34,6 +34,7 @@ import {
   toProviderEvent,
 } from "./stripe-event-mapping.js";
 import { StripeSellerPayments } from "./stripe-seller-payments.js";
+import { type MeterEventsApi, StripeUsageSync } from "./stripe-usage-sync.js";
 
 export interface StripeProviderOptions {
   secretKey: string;
@@ -48,6 +49,8 @@ export interface StripeProviderOptions {
   clock: Clock;
   /** Handed to the browser with a PaymentIntent's client secret, for Stripe Elements. */
   publishableKey?: string;
+  /** The Billing Meter API usage goes through; default the v2 stream (v1 is the fallback). */
+  meterEventsApi?: MeterEventsApi;
 }
 
 /** Stripe through its official SDK, behind the same provider port as Polar. */
@@ -59,17 +62,22 @@ export class StripeProvider implements BillingProvider {
   readonly sellerPayments: SellerPayments;
   readonly #clock: Clock;
   readonly #publishableKey: string | null;
+  readonly #usage: StripeUsageSync;
 
   constructor(options: StripeProviderOptions) {
     const url = options.apiUrl ? new URL(options.apiUrl) : null;
-    this.#stripe = new Stripe(options.secretKey, {
-      ...(url
-        ? {
-            host: url.hostname,
-            port: Number(url.port || 80),
-            protocol: url.protocol === "https:" ? "https" : "http",
-          }
-        : {}),
+    const location = url
+      ? {
+          host: url.hostname,
+          port: Number(url.port || 80),
+          protocol: url.protocol === "https:" ? ("https" as const) : ("http" as const),
+        }
+      : {};
+    this.#stripe = new Stripe(options.secretKey, location);
+    this.#usage = new StripeUsageSync({
+      stripe: this.#stripe,
+      clientForToken: (token) => new Stripe(token, location),
+      ...(options.meterEventsApi ? { api: options.meterEventsApi } : {}),
     });
     this.#webhookSecrets = [options.webhookSecret, options.connectWebhookSecret].filter(
       (secret): secret is string => Boolean(secret),
@@ -321,50 +329,12 @@ export class StripeProvider implements BillingProvider {
     });
   }
 
-  /**
-   * Billing Meter events, one request each (`identifier` = our event id). Stripe refuses a repeated
-   * identifier with 400 "An event already exists with identifier …": that is a duplicate, not a
-   * failure. Stripe needs its own customer id, so an event of a customer never created there is
-   * rejected alone (retried, then dead-lettered) rather than guessed, and the others still go.
-   */
+  /** Billing Meter usage: the v2 meter event stream, or v1 where Stripe has no v2 (see StripeUsageSync). */
   async ingestUsage(
     events: ProviderUsageEvent[],
     options: { timeoutMs: number },
   ): Promise<ProviderIngestResult> {
-    return this.#call(async () => {
-      let inserted = 0;
-      let duplicates = 0;
-      const rejected: Array<{ eventId: string; reason: string }> = [];
-      for (const event of events) {
-        if (!event.providerCustomerId) {
-          rejected.push({
-            eventId: event.eventId,
-            reason: `customer ${event.customerId} has no Stripe customer yet`,
-          });
-          continue;
-        }
-        try {
-          await this.#stripe.billing.meterEvents.create(
-            {
-              event_name: event.name,
-              identifier: event.eventId,
-              timestamp: Math.floor(event.timestamp.getTime() / 1000),
-              payload: { stripe_customer_id: event.providerCustomerId, value: String(event.value) },
-            },
-            { timeout: options.timeoutMs, maxNetworkRetries: 0 },
-          );
-          inserted += 1;
-        } catch (error) {
-          if (
-            error instanceof Stripe.errors.StripeInvalidRequestError &&
-            /already exists/i.test(error.message)
-          )
-            duplicates += 1;
-          else throw error;
-        }
-      }
-      return { inserted, duplicates, rejected };
-    });
+    return this.#call(() => this.#usage.ingest(events, options));
   }
 
   async webhookEndpointStatus(url: string): Promise<{ found: boolean; enabled: boolean } | null> {
