@@ -94,7 +94,9 @@ describeEachDialect("framework glue: gate and meter in Hono, Express and Next.js
       expect(denied.headers.get("content-type")).toBe("application/problem+json");
       expect(await denied.json()).toMatchObject({ code: "SUBSCRIPTION_REQUIRED", feature: "export" });
       expect((await fetch(url)).status).toBe(401);
-      await expect.poll(() => used("express_user")).toBe(1);
+      // Express meters on the response's 'finish', after the answer: wait for it, with room for a
+      // loaded machine (expect.poll's default is 1 s).
+      await expect.poll(() => used("express_user"), { timeout: 20_000 }).toBe(1);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
