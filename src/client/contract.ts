@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import type { productsRoute } from "../http/routes/catalog-routes.js";
+import type { overviewRoute, paymentsRoute, searchRoute, summaryRoute } from "../http/routes/admin-routes.js";
+import type { diffRoute, productsRoute } from "../http/routes/catalog-routes.js";
 import type { checkoutRoute, checkoutsOfRoute, paymentIntentRoute } from "../http/routes/checkout-routes.js";
 import type {
   balancesRoute,
@@ -14,7 +15,9 @@ import type { ensureCustomerRoute, portalRoute } from "../http/routes/customer-r
 import type { checkRoute, entitlementsRoute } from "../http/routes/entitlement-routes.js";
 import type { getTransactionRoute } from "../http/routes/ledger-routes.js";
 import type { sellerDashboardOfCustomerRoute } from "../http/routes/marketplace-routes.js";
+import type { getSettingsRoute } from "../http/routes/settings-routes.js";
 import type { ingestRoute, UsageEventBody, usageStatusRoute } from "../http/routes/usage-routes.js";
+import type { usageSyncStatusRoute } from "../http/routes/usage-sync-routes.js";
 import type {
   createEndpointRoute,
   eventTypesRoute,
@@ -24,6 +27,7 @@ import type {
   redeliverRoute,
   updateEndpointRoute,
 } from "../http/routes/webhook-endpoint-routes.js";
+import type { inboxDeliveriesRoute } from "../http/routes/webhook-inbox-routes.js";
 
 /**
  * The client's request and response types, read off the server's own route definitions (type-only
@@ -99,3 +103,13 @@ export type WebhookEventTypeList = SuccessOf<typeof eventTypesRoute>;
 export type WithOptionalKey<T> = T extends { idempotencyKey: string }
   ? Omit<T, "idempotencyKey"> & { idempotencyKey?: string }
   : T;
+
+// The admin answers the dashboard reads (admin key or dashboard session).
+export type AdminOverview = SuccessOf<typeof overviewRoute>;
+export type CustomerSearchResult = SuccessOf<typeof searchRoute>;
+export type CustomerSummary = SuccessOf<typeof summaryRoute>;
+export type PaymentList = SuccessOf<typeof paymentsRoute>;
+export type CatalogPlan = SuccessOf<typeof diffRoute>;
+export type InboxDeliveryList = SuccessOf<typeof inboxDeliveriesRoute>;
+export type UsageSyncStatus = SuccessOf<typeof usageSyncStatusRoute>;
+export type SettingsView = SuccessOf<typeof getSettingsRoute>;

@@ -10,26 +10,10 @@ import {
   Time,
   useResource,
 } from "../components.js";
+import type { SettingsView } from "../types.js";
 
-interface Thresholds {
-  warningPercent: number;
-  criticalPercent: number;
-  exceededPercent: number;
-}
-
-interface RuntimeSettings {
-  platformFeeBps: number;
-  sellerSettlementDelayDays: number;
-  refundOnFailure: boolean;
-  pastDueGraceDays: number;
-  usageThresholds: Thresholds;
-  creditsLowBalance: number;
-}
-
-interface SettingsView {
-  values: RuntimeSettings;
-  overrides: Array<{ key: keyof RuntimeSettings; updatedAt: string; updatedBy: string }>;
-}
+type RuntimeSettings = SettingsView["values"];
+type Thresholds = RuntimeSettings["usageThresholds"];
 
 type NumberKey = "platformFeeBps" | "sellerSettlementDelayDays" | "pastDueGraceDays" | "creditsLowBalance";
 

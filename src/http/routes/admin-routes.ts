@@ -138,7 +138,7 @@ const customerSummarySchema = z
   })
   .openapi("CustomerSummary");
 
-const overviewRoute = createRoute(
+export const overviewRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/admin/overview",
@@ -149,7 +149,7 @@ const overviewRoute = createRoute(
   }),
 );
 
-const searchRoute = createRoute(
+export const searchRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/customers",
@@ -163,7 +163,7 @@ const searchRoute = createRoute(
   }),
 );
 
-const summaryRoute = createRoute(
+export const summaryRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/customers/{customerId}",
@@ -174,7 +174,7 @@ const summaryRoute = createRoute(
   }),
 );
 
-const paymentsRoute = createRoute(
+export const paymentsRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/payments",

@@ -28,7 +28,7 @@ const catalogRoute = createRoute(
   }),
 );
 
-const diffRoute = createRoute(
+export const diffRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/catalog/diff",

@@ -30,7 +30,7 @@ const patchSchema = z
   )
   .strict();
 
-const getRoute = createRoute(
+export const getSettingsRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/settings",
@@ -56,7 +56,7 @@ const patchRoute = createRoute(
 );
 
 export const settingsRoutes = new OpenAPIHono<HttpEnv>()
-  .openapi(getRoute, async (c) => c.json(present(await c.get("billhook").settings.describe()), 200))
+  .openapi(getSettingsRoute, async (c) => c.json(present(await c.get("billhook").settings.describe()), 200))
   .openapi(patchRoute, async (c) => {
     const view = await c
       .get("billhook")

@@ -38,7 +38,7 @@ const deliverySchema = z
   })
   .openapi("WebhookDelivery");
 
-const listRoute = createRoute(
+export const inboxDeliveriesRoute = createRoute(
   secured("admin", {
     method: "get",
     path: "/v1/webhook-deliveries",
@@ -106,7 +106,7 @@ export const webhookInboxRoutes = new OpenAPIHono<HttpEnv>()
     waitUntil(c, draining);
     return c.json({ received: true, duplicate }, 202);
   })
-  .openapi(listRoute, async (c) => {
+  .openapi(inboxDeliveriesRoute, async (c) => {
     const items = await c.get("billhook").webhooks.list(c.req.valid("query"));
     return c.json({ items: items.map(presentDelivery) }, 200);
   })
