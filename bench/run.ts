@@ -9,6 +9,7 @@ import { benchHttp } from "./http-bench.js";
 import { benchLedgerPostgres, benchLedgerSqlite } from "./ledger-bench.js";
 import { printTable, type Row } from "./measure.js";
 import { benchUsagePostgres, benchUsageSqlite } from "./usage-bench.js";
+import { benchUsageSyncStripe } from "./usage-sync-bench.js";
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -24,7 +25,7 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
-/** `npm run bench -- credits http` runs only those groups (ledger, credits, usage, http). */
+/** `npm run bench -- credits http` runs only those groups (ledger, credits, usage, http, sync). */
 const groups = process.argv.slice(2);
 const wanted = (group: string) => groups.length === 0 || groups.includes(group);
 
@@ -38,4 +39,5 @@ if (await postgresReachable()) {
   if (wanted("usage")) rows.push(...(await benchUsagePostgres(postgresUrl)));
 } else console.error(`PostgreSQL unreachable at ${postgresUrl}: its rows are skipped.`);
 if (wanted("http")) rows.push(...(await benchHttp()));
+if (wanted("sync")) rows.push(await benchUsageSyncStripe());
 printTable(rows);
