@@ -15,7 +15,7 @@ import { describeEachDialect } from "../../src/testing/storage-matrix.js";
 
 /**
  * Bad input on every operation in `/openapi.json`: wrong types, missing fields, 1 MB strings,
- * `1e309`, `-1`, `2^53+1`, NUL, lone surrogates, invalid JSON, wrong content types, `../` and `%00`
+ * `1e309`, `-1`, `2^53+1`, NUL, lone surrogates, deep nesting, invalid JSON, wrong content types, `../` and `%00`
  * in path parameters, repeated query parameters. Never a 5xx, never slower than 5 s, every 4xx a
  * problem+json with a `code`, and nothing changed in the database or at the provider afterwards.
  */
@@ -124,6 +124,7 @@ describeEachDialect("bad input", (fixture) => {
 function expectedAnswer(label: string): [number, string] | null {
   if (/^(text\/plain|a form|multipart|no content type)$/.test(label)) return [415, "UNSUPPORTED_MEDIA_TYPE"];
   if (/^(NUL|%00|a lone surrogate|a lone low surrogate) in/.test(label)) return [422, "VALIDATION_FAILED"];
+  if (label.startsWith("nested")) return [422, "VALIDATION_FAILED"];
   return null;
 }
 
@@ -214,6 +215,10 @@ function badRequests(document: OpenApiDocument, operation: Operation): BadReques
   withBody("multipart", "--b\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b");
   withBody("no content type", JSON.stringify(baseBody), null);
   withBody("a 1 MB body", JSON.stringify({ ...baseBody, padding: megabyteString }));
+  withBody(
+    "nested 100,000 levels deep",
+    json({ ...baseBody, deep: slot }, `${"[".repeat(100_000)}"\\u0041"${"]".repeat(100_000)}`),
+  );
   for (const field of resolve(document, operation.body).required ?? []) {
     const { [field]: _missing, ...rest } = baseBody;
     withBody(`missing ${field}`, JSON.stringify(rest));

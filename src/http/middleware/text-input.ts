@@ -26,6 +26,11 @@ export const refuseUnsafeText = createMiddleware<HttpEnv>(async (c, next) => {
 });
 
 const issuesMax = 20;
+/**
+ * No API body nests deeper than a few levels; a body nested thousands deep would exhaust the stack
+ * of whatever walks it (this rule, the token check, zod, JSON.stringify) and answer 500.
+ */
+export const jsonDepthMax = 32;
 const message = "must not contain U+0000 or an unpaired surrogate";
 
 /** A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one. */
@@ -56,6 +61,11 @@ async function bodyIssues(c: Context<HttpEnv>): Promise<FieldIssue[]> {
   const contentType = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) return [];
   const text = await c.req.text();
+  if (nestingExceeds(text, jsonDepthMax)) {
+    return [
+      { path: "json", message: `must not nest arrays and objects more than ${jsonDepthMax} levels deep` },
+    ];
+  }
   if (!text.includes("\\u")) return [];
   let body: unknown;
   try {
@@ -83,6 +93,25 @@ function collectIssues(value: unknown, path: string, issues: FieldIssue[]): void
     if (!isSafeText(key)) issues.push({ path: `${path}.${JSON.stringify(key)}`, message });
     collectIssues(item, `${path}.${key}`, issues);
   }
+}
+
+/** Whether `text`'s brackets (outside strings) nest deeper than `depthMax`: one pass, no parse. */
+function nestingExceeds(text: string, depthMax: number): boolean {
+  if (text.length <= depthMax) return false;
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c)
+        index++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      if (++depth > depthMax) return true;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return false;
 }
 
 function decodeSafely(path: string): string {
