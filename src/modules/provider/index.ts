@@ -1,4 +1,3 @@
-export type * from "./provider-port.js";
 export { scheduleFee } from "./fee-schedule.js";
 export {
   callProvider,
@@ -8,4 +7,5 @@ export {
   UnknownProviderCustomerError,
   WebhookSignatureError,
 } from "./provider-errors.js";
+export type * from "./provider-port.js";
 export { sellerMetadata } from "./seller-metadata.js";
