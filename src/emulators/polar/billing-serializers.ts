@@ -278,13 +278,17 @@ export function serializeCustomerSession(
 }
 
 export function serializeWebhookEndpoint(store: PolarStore, endpoint: WebhookEndpointRecord): Json {
-  const { consecutive_failed_events: _failures, api_version: apiVersion, ...fields } = endpoint;
+  const {
+    consecutive_failed_events: _failures,
+    api_version: apiVersion,
+    signature_scheme: scheme,
+    ...fields
+  } = endpoint;
   return {
     ...fields,
     api_version: apiVersion ?? POLAR_API_VERSION,
     organization_id: store.organization.id,
-    // The emulator signs with Polar's original scheme: HMAC keyed with the UTF-8 bytes of the whole secret.
-    uses_standard_webhook_signature: false,
+    uses_standard_webhook_signature: scheme === "standard-base64",
   };
 }
 

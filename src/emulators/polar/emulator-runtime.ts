@@ -12,6 +12,12 @@ import { DELIVERY_TIMEOUT_MS_DEFAULT, WebhookDispatcher } from "./webhook-delive
 export interface PolarEmulatorOptions extends EmulatorBaseOptions<PolarStateSnapshot> {
   /** The Bearer token the API accepts. Default: a `polar_oat_…` token derived from the seed. */
   token?: string;
+  /**
+   * How endpoints created through the API sign deliveries. Default `polar-utf8` (Polar's original
+   * scheme, which every SDK and Billhook verify); `standard-base64` is what Polar gives endpoints whose
+   * secret was made since 2026-09-08.
+   */
+  webhookSignatureScheme?: "polar-utf8" | "standard-base64";
 }
 
 type WebhookData = Record<string, unknown>;

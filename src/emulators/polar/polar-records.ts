@@ -255,6 +255,12 @@ export interface WebhookEndpointRecord extends Timestamps {
   enabled: boolean;
   /** The API version of the payloads (`2026-04` when created before the field was recorded). */
   api_version?: string;
+  /**
+   * How deliveries are signed: Polar's original HMAC keyed with the UTF-8 bytes of the whole secret
+   * (the default, and what every SDK verifies), or Standard Webhooks (base64 of what follows `whsec_`),
+   * which Polar uses for secrets made since 2026-09-08.
+   */
+  signature_scheme?: "polar-utf8" | "standard-base64";
   /** Events in a row that failed for good; 10 disables the endpoint. */
   consecutive_failed_events: number;
 }

@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { validateEvent as validateEvent049, WebhookVerificationError } from "@polar-sh/sdk/webhooks";
+import { webhooks as webhooks1 } from "polar-sdk-1/2026-04";
 import { Polar as Polar042 } from "polar-sdk-042";
 import { validateEvent as validateEvent042 } from "polar-sdk-042/webhooks.js";
 import { Polar as Polar047 } from "polar-sdk-047";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeclaredShapes } from "../shared/testing/declared-shapes.js";
 import { WebhookReceiver } from "../shared/testing/webhook-receiver.js";
@@ -197,5 +200,32 @@ describe("Polar emulator answers every SDK in use", () => {
     }
     expect(endpoint).toMatchObject({ api_version: "2026-04", uses_standard_webhook_signature: false });
     expect((await api("GET", `/v1/products/${product.id}`)).json.is_deletable).toBe(false);
+  });
+
+  it("signs an endpoint with Standard Webhooks when asked, as Polar does for secrets made since 2026-09-08", async () => {
+    const standard = await new WebhookReceiver().start();
+    try {
+      const endpoint = emulator.webhooks.createEndpoint(standard.url, {
+        events: ["customer.created"],
+        signatureScheme: "standard-base64",
+      });
+      const listed = (await api("GET", `/v1/webhooks/endpoints/${endpoint.id}`)).json;
+      expect(listed.uses_standard_webhook_signature).toBe(true);
+      await api("POST", "/v1/customers/", { email: "standard@example.com" });
+      await emulator.webhooks.idle();
+      const [webhook] = standard.received;
+      expect(new Webhook(endpoint.secret).verify(webhook!.body, webhook!.headers)).toMatchObject({
+        type: "customer.created",
+      });
+      expect((await webhooks1.validateEvent(webhook!.body, webhook!.headers, endpoint.secret)).type).toBe(
+        "customer.created",
+      );
+      // SDK 0.49 knows only the original key rule, as against Polar itself.
+      expect(() => validateEvent049(webhook!.body, webhook!.headers, endpoint.secret)).toThrow(
+        WebhookVerificationError,
+      );
+    } finally {
+      await standard.close();
+    }
   });
 });

@@ -237,6 +237,7 @@ export class WebhookDispatcher {
     const timestampSeconds = Math.floor(this.options.signingClock.now().getTime() / 1000);
     const headers = await signedHeaders({
       secret: endpoint.secret,
+      keyRule: endpoint.signature_scheme ?? "polar-utf8",
       id: event.id,
       timestampSeconds,
       payload: event.payload,

@@ -53,7 +53,10 @@ export interface WebhookEndpointHandle {
 
 /** Test-side helper over the emulator's webhook endpoints and their delivery log. */
 export interface WebhookEndpointHelper {
-  createEndpoint(url: string, options?: { events?: readonly string[] }): WebhookEndpointHandle;
+  createEndpoint(
+    url: string,
+    options?: { events?: readonly string[]; signatureScheme?: "polar-utf8" | "standard-base64" },
+  ): WebhookEndpointHandle;
   events(endpointId?: string): WebhookEventRecord[];
   deliveries(endpointId?: string): WebhookDeliveryRecord[];
   /** Resolves when every queued delivery has finished (succeeded, dropped or failed for good). */
@@ -66,6 +69,7 @@ export function webhookEndpointHelper(runtime: PolarEmulatorRuntime): WebhookEnd
       const endpoint = createWebhookEndpoint(runtime, {
         url,
         events: [...(options.events ?? SDK_PARSEABLE_EVENT_TYPES)],
+        ...(options.signatureScheme ? { signatureScheme: options.signatureScheme } : {}),
       });
       return { id: endpoint.id, url: endpoint.url, secret: endpoint.secret };
     },

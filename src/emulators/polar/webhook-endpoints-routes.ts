@@ -33,7 +33,17 @@ function findEndpoint(runtime: PolarEmulatorRuntime, id: string): WebhookEndpoin
   return endpoint;
 }
 
-/** Creates an endpoint with a server-generated `whsec_…` secret (Polar's format since 2026-06-29). */
+/**
+ * A server-generated secret: `whsec_` + 37 alphanumerics + a 6-character CRC for Polar's original
+ * scheme (its format since 2026-06-29), `whsec_` + base64 of 32 random bytes for Standard Webhooks.
+ */
+function newSecret(runtime: PolarEmulatorRuntime, scheme: WebhookEndpointRecord["signature_scheme"]): string {
+  if (scheme !== "standard-base64") return polarToken(runtime.random, "whsec_");
+  const bytes = Array.from({ length: 32 }, () => runtime.random.integer(256));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** Creates an endpoint with a server-generated `whsec_…` secret. */
 export function createWebhookEndpoint(
   runtime: PolarEmulatorRuntime,
   input: {
@@ -42,8 +52,10 @@ export function createWebhookEndpoint(
     name?: string | null;
     format?: WebhookEndpointRecord["format"];
     api_version?: string;
+    signatureScheme?: WebhookEndpointRecord["signature_scheme"];
   },
 ): WebhookEndpointRecord {
+  const scheme = input.signatureScheme ?? runtime.options.webhookSignatureScheme ?? "polar-utf8";
   return runtime.store.webhookEndpoints.put({
     id: runtime.newId(),
     created_at: runtime.nowIso(),
@@ -51,7 +63,8 @@ export function createWebhookEndpoint(
     url: input.url,
     name: input.name ?? null,
     format: input.format ?? "raw",
-    secret: polarToken(runtime.random, "whsec_"),
+    secret: newSecret(runtime, scheme),
+    signature_scheme: scheme,
     events: input.events,
     api_version: input.api_version ?? POLAR_API_VERSION,
     enabled: true,
@@ -101,7 +114,7 @@ export function registerWebhookEndpointRoutes(app: Hono, runtime: PolarEmulatorR
 
   app.patch("/v1/webhooks/endpoints/:id/secret", (context) => {
     const endpoint = findEndpoint(runtime, context.req.param("id"));
-    endpoint.secret = polarToken(runtime.random, "whsec_");
+    endpoint.secret = newSecret(runtime, endpoint.signature_scheme ?? "polar-utf8");
     endpoint.modified_at = runtime.nowIso();
     return context.json(render(endpoint));
   });

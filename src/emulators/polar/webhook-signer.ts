@@ -54,6 +54,7 @@ export async function signedHeaders(input: {
   id: string;
   timestampSeconds: number;
   payload: string;
+  keyRule?: SigningKeyRule;
 }): Promise<SignedHeaders> {
   return {
     "webhook-id": input.id,
