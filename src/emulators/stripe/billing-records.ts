@@ -252,7 +252,17 @@ export interface PortalSessionObject extends Base {
   object: "billing_portal.session";
   configuration: string;
   customer: string;
-  flow: null;
+  /** A deep link the session opens on (`flow_data`); only `subscription_cancel` is emulated. */
+  flow: {
+    type: "subscription_cancel";
+    after_completion: { type: "portal_homepage"; hosted_confirmation: null; redirect: null };
+    customer_update: null;
+    subscription_cancel: { retention: null; subscription: string };
+    subscription_pause: null;
+    subscription_update: null;
+    subscription_update_confirm: null;
+  } | null;
+  customer_account: null;
   locale: string | null;
   on_behalf_of: null;
   return_url: string | null;

@@ -129,4 +129,40 @@ describe("Stripe emulator objects as the newest stripe package declares them", (
     const atPeriodEnd = await stripe.subscriptions.update(created.id, { cancel_at: "min_period_end" });
     expect(atPeriodEnd.cancel_at).toBe(created.items.data[0]!.current_period_end);
   });
+
+  it("opens the portal on a subscription's cancellation (flow_data), and refuses one already set to cancel", async () => {
+    const customer = await stripe.customers.create({
+      email: "flow@example.com",
+      payment_method: "pm_card_visa",
+    });
+    const price = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 500,
+      recurring: { interval: "month" },
+      product_data: { name: "Flow" },
+    });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_payment_method: "pm_card_visa",
+    });
+    const flowData = {
+      type: "subscription_cancel" as const,
+      subscription_cancel: { subscription: subscription.id },
+    };
+    const session = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      flow_data: flowData,
+    });
+    expect(session.flow).toMatchObject({
+      type: "subscription_cancel",
+      subscription_cancel: { subscription: subscription.id },
+    });
+    const portalShapes = shapesOf("BillingPortal/Sessions");
+    expect(portalShapes.problems(session, "Session")).toEqual([]);
+    await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    await expect(
+      stripe.billingPortal.sessions.create({ customer: customer.id, flow_data: flowData }),
+    ).rejects.toThrow(/already set to be canceled/);
+  });
 });
