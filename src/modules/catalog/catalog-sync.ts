@@ -114,7 +114,9 @@ export function planCatalog(entries: readonly CatalogEntry[], remote: ProviderPr
     );
   }
   const declared = new Set(entries.map((entry) => entry.key));
-  for (const product of byKey.values()) {
+  // Every live product of a key no longer declared, not just the one preferred above: two racing
+  // pushes can each have created one, and a second push must find nothing left to do.
+  for (const product of remote) {
     if (!declared.has(product.catalogKey) && !product.archived) {
       actions.push({
         kind: "archive",
