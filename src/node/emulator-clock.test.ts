@@ -6,12 +6,11 @@ import type { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Billhook } from "../engine.js";
 import { createHttpApp } from "../http/app.js";
+import { dayMs } from "../kernel/index.js";
 import { conformanceCatalog } from "../testing/provider-harness.js";
 import { EmulatorClock } from "./emulator-clock.js";
 import { createRuntime } from "./runtime.js";
 import { type FetchHandler, listen, type RunningServer } from "./serve.js";
-
-const dayMs = 86_400_000;
 
 /** Polls `read` until `accept` holds; fails with the last value after `timeoutMs`. */
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000) {
@@ -39,7 +38,7 @@ async function startEmulatorProcess(directory: string) {
     printed += chunk.toString();
   });
   // Generous: on a loaded 2-core machine tsx compiling the CLI is slow.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 150_000; // a cold tsx start takes tens of seconds on a loaded machine
   while (!/Secret key: /.test(printed) && child.exitCode === null && Date.now() < deadline) {
     await new Promise((done) => setTimeout(done, 50));
   }
@@ -114,7 +113,7 @@ describe("BILLHOOK_CLOCK=emulator: Billhook follows an emulator running in anoth
     await billhook.storage.migrate();
     handler = createHttpApp(billhook).fetch;
     await billhook.catalogSync.push();
-  }, 90_000);
+  }, 240_000);
   afterAll(async () => {
     await billhook?.close();
     await server?.close();
