@@ -54,7 +54,7 @@ export class PolarProvider implements BillingProvider {
   /** Polar's acceptable-use policy forbids marketplaces with a revenue share (see docs/marketplace.md). */
   readonly sellerPayments = null;
   readonly #polar: Polar;
-  readonly #webhook: Webhook | null;
+  readonly #webhookVerifiers: Webhook[];
   readonly #organizationId: string | undefined;
 
   constructor(options: PolarProviderOptions) {
@@ -65,9 +65,7 @@ export class PolarProvider implements BillingProvider {
         ? { serverURL: options.serverUrl }
         : { server: options.environment ?? "sandbox" }),
     });
-    // Polar keys the HMAC with the UTF-8 bytes of the whole secret string, prefix included, so the
-    // Standard Webhooks library gets that byte string base64-encoded (polar-facts §1.1, §7.2).
-    this.#webhook = options.webhookSecret ? new Webhook(utf8ToBase64(options.webhookSecret)) : null;
+    this.#webhookVerifiers = options.webhookSecret ? webhookVerifiers(options.webhookSecret) : [];
     this.#organizationId = options.organizationId;
   }
 
@@ -220,14 +218,17 @@ export class PolarProvider implements BillingProvider {
     rawBody: string,
     headers: Record<string, string | undefined>,
   ): Promise<VerifiedDelivery> {
-    if (!this.#webhook) throw new WebhookSignatureError("POLAR_WEBHOOK_SECRET is not configured");
+    if (this.#webhookVerifiers.length === 0)
+      throw new WebhookSignatureError("POLAR_WEBHOOK_SECRET is not configured");
     const standardHeaders = {
       "webhook-id": headers["webhook-id"] ?? "",
       "webhook-timestamp": headers["webhook-timestamp"] ?? "",
       "webhook-signature": headers["webhook-signature"] ?? "",
     };
     try {
-      const payload = this.#webhook.verify(rawBody, standardHeaders) as { type?: unknown };
+      const payload = verifyWithEither(this.#webhookVerifiers, rawBody, standardHeaders) as {
+        type?: unknown;
+      };
       if (typeof payload?.type !== "string") throw new WebhookSignatureError("the payload has no event type");
       return { deliveryId: standardHeaders["webhook-id"], eventType: payload.type, payload };
     } catch (error) {
@@ -322,6 +323,45 @@ async function fetchWithCurrentResponse(input: RequestInfo | URL, init?: Request
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/**
+ * The keys a Polar endpoint's secret may sign with. Endpoints made before 2026-09-08 key the HMAC
+ * with the UTF-8 bytes of the whole secret, prefix included (polar-facts §1.1, §7.2); endpoints
+ * made since (`uses_standard_webhook_signature: true`) use the Standard Webhooks key, the base64
+ * after `whsec_`. The secret alone does not say which, so both are tried, the original first.
+ */
+function webhookVerifiers(secret: string): Webhook[] {
+  const verifiers = [new Webhook(utf8ToBase64(secret))];
+  try {
+    if (secret.startsWith("whsec_")) {
+      const standard = new Webhook(secret);
+      standard.sign("probe", new Date(0), "{}"); // decodes the key: throws when it is not base64
+      verifiers.push(standard);
+    }
+  } catch {
+    // Not base64 after the prefix: an original-scheme secret only.
+  }
+  return verifiers;
+}
+
+/** The payload, verified by the first key whose signature matches; else the first key's error. */
+function verifyWithEither(
+  verifiers: readonly Webhook[],
+  rawBody: string,
+  headers: Record<string, string>,
+): unknown {
+  let firstFailure: unknown;
+  for (const verifier of verifiers) {
+    try {
+      return verifier.verify(rawBody, headers);
+    } catch (error) {
+      // Only a signature mismatch is worth another key; a stale timestamp or a bad body is not.
+      if (!(error instanceof WebhookVerificationError) || !/signature/i.test(error.message)) throw error;
+      firstFailure ??= error;
+    }
+  }
+  throw firstFailure;
 }
 
 function utf8ToBase64(text: string): string {
