@@ -44,7 +44,11 @@ describe("fault knobs", () => {
   });
 
   it("reorders webhook deliveries but delivers every event", async () => {
-    fixture = await startEmulatorFixture({ events: ["customer.created"], faults: { webhookReorderRate: 1 } });
+    // Held until the next event overtakes it (only the last waits the hold out), however slow the machine.
+    fixture = await startEmulatorFixture({
+      events: ["customer.created"],
+      faults: { webhookReorderRate: 1, webhookReorderHoldMs: 2_000 },
+    });
     const emails = await emitCustomers(fixture);
     const received = receivedEmails(fixture);
     expect(received).not.toEqual(emails);

@@ -62,9 +62,10 @@ describe("webhook delivery like Polar's", () => {
   });
 
   it("times out slow receivers (no status recorded) and retries", async () => {
-    fixture = await restart({ events: ["customer.created"], deliveryTimeoutMs: 50 });
+    // Far apart, so a loaded machine can neither answer the slow one in time nor miss the quick one.
+    fixture = await restart({ events: ["customer.created"], deliveryTimeoutMs: 1_000 });
     fixture.receiver.respond = async (_webhook, index) => {
-      if (index === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (index === 0) await new Promise((resolve) => setTimeout(resolve, 5_000));
       return 200;
     };
     await createCustomers(fixture, 1);

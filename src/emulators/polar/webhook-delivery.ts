@@ -19,8 +19,6 @@ export const DELIVERY_TIMEOUT_MS_DEFAULT = 10_000;
 const BACKOFF_FACTOR_MS = 2_000;
 const BACKOFF_MS_MAX = 20 * 60 * 1_000;
 const RESPONSE_TEXT_LENGTH_MAX = 1_000;
-/** How long a reordered event waits for a later one to overtake it before it is sent anyway. */
-const REORDER_HOLD_MS = 250;
 /**
  * Polar's FIFO guard (`WEBHOOK_FIFO_GUARD_DELAY_MS`, `WEBHOOK_FIFO_GUARD_MAX_AGE`): an event waits
  * 300 ms per earlier pending event of its endpoint, but only for earlier events younger than a minute,
@@ -84,7 +82,7 @@ export class WebhookDispatcher {
       const timer = setTimeout(() => {
         this.held.delete(event.endpoint_id);
         this.start(event.endpoint_id, event.id);
-      }, REORDER_HOLD_MS);
+      }, this.options.faults.settings.webhookReorderHoldMs);
       this.held.set(event.endpoint_id, { eventId: event.id, timer });
       return;
     }

@@ -10,6 +10,7 @@ const faultsSchema = z.object({
   webhookReorderRate: rate.optional(),
   webhookDelayRate: rate.optional(),
   webhookDelayMs: z.number().int().min(0).optional(),
+  webhookReorderHoldMs: z.number().int().min(0).max(60_000).optional(),
   apiErrorRate: rate.optional(),
   apiLatencyMs: z.number().int().min(0).optional(),
   apiRateLimitRate: rate.optional(),

@@ -11,6 +11,12 @@ export interface FaultSettings {
   webhookDuplicateRate: number;
   /** Webhook events held back and sent after the next event to the same endpoint. */
   webhookReorderRate: number;
+  /**
+   * How long (wall-clock ms) a held-back event waits for a later one to overtake it before it is
+   * sent anyway. Tests that must see a reorder raise it, so a slow machine cannot send each event
+   * before the next is made.
+   */
+  webhookReorderHoldMs: number;
   /** Webhook deliveries delayed by `webhookDelayMs` (wall-clock milliseconds). */
   webhookDelayRate: number;
   webhookDelayMs: number;
@@ -34,6 +40,7 @@ export const NO_FAULTS: FaultSettings = {
   webhookDropRate: 0,
   webhookDuplicateRate: 0,
   webhookReorderRate: 0,
+  webhookReorderHoldMs: 250,
   webhookDelayRate: 0,
   webhookDelayMs: 0,
   apiErrorRate: 0,

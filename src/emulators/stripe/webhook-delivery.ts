@@ -16,7 +16,6 @@ export const RETRY_DELAYS_MS = [5 * 60_000, 30 * 60_000, 2 * 60 * 60_000] as con
 export const DELIVERY_ATTEMPTS_MAX = RETRY_DELAYS_MS.length + 1;
 /** Stripe gives a receiver about 10 s before it counts the attempt as failed (UNCONFIRMED exact value). */
 export const DELIVERY_TIMEOUT_MS_DEFAULT = 10_000;
-const REORDER_HOLD_MS = 250;
 const RESPONSE_TEXT_LENGTH_MAX = 500;
 
 export interface StripeDeliveryOptions extends DispatcherSettings {
@@ -42,7 +41,7 @@ export class StripeWebhookDispatcher {
     this.pending += 1;
     if (this.options.faults.roll("webhookReorder")) {
       // Held back on the wall clock so the next event gets a real chance to overtake it.
-      this.later(REORDER_HOLD_MS, () => this.chain(endpoint.id, event.id, 1));
+      this.later(this.options.faults.settings.webhookReorderHoldMs, () => this.chain(endpoint.id, event.id, 1));
       return;
     }
     this.chain(endpoint.id, event.id, 1);
