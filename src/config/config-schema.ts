@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dayMs } from "../kernel/index.js";
 import { checkMeters, meterSchema, rateLimitSchema, usageLimit } from "./usage-config-schema.js";
 
 /**
@@ -273,16 +274,16 @@ export const billhookConfigSchema = z
           .object({
             batchSize: z.number().int().min(1).max(1000).optional(),
             attemptsMax: z.number().int().min(1).max(100).optional(),
-            retryDelayMsBase: z.number().int().min(1).max(86_400_000).optional(),
+            retryDelayMsBase: z.number().int().min(1).max(dayMs).optional(),
             retryDelayMsMax: z
               .number()
               .int()
               .min(1)
-              .max(7 * 86_400_000)
+              .max(7 * dayMs)
               .optional(),
-            leaseMs: z.number().int().min(1_000).max(86_400_000).optional(),
+            leaseMs: z.number().int().min(1_000).max(dayMs).optional(),
             requestTimeoutMs: z.number().int().min(1).max(600_000).optional(),
-            intervalMs: z.number().int().min(100).max(86_400_000).optional(),
+            intervalMs: z.number().int().min(100).max(dayMs).optional(),
           })
           .strict()
           .refine((sync) => (sync.requestTimeoutMs ?? 15_000) < (sync.leaseMs ?? 60_000), {

@@ -1,7 +1,8 @@
+import { dayMs } from "../kernel/index.js";
 import type { BillingEvent } from "../modules/billing/index.js";
 import type { ProviderSubscription } from "../modules/provider/index.js";
 
-const day = 86_400_000;
+const day = dayMs;
 
 /**
  * The provider reporting an active subscription of `customerId` to the catalog's `pro` plan, started at

@@ -1,6 +1,7 @@
 import {
   BillhookError,
   type Clock,
+  dayMs,
   type Logger,
   randomBase62,
   type StoreAccess,
@@ -34,7 +35,7 @@ export interface IdempotencyOptions {
 }
 
 export const defaultIdempotencyOptions: IdempotencyOptions = {
-  retentionMs: 24 * 60 * 60 * 1000,
+  retentionMs: dayMs,
   leaseTtlMs: 3_000,
   leaseRenewIntervalMs: 1_000,
 };
