@@ -3,6 +3,9 @@ import { ledgerLimits } from "../modules/ledger/index.js";
 
 /** The zod contract of the HTTP API: validation, the OpenAPI document and (later) the client types. */
 
+/** A customer id as the API's billing, checkout and realtime routes take it: the app's own user id. */
+export const customerIdSchema = z.string().min(1).max(200).openapi({ example: "user_123" });
+
 const safeInteger = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 export const problemSchema = z

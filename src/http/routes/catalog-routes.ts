@@ -1,9 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { HttpEnv } from "../http-env.js";
-import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import {
+  customerIdSchema as customerId,
+  jsonResponse,
+  problemResponse,
+  problemResponses,
+} from "../openapi-schemas.js";
 import { customerAccessible, secured } from "../route-access.js";
-
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 
 const actionSchema = z.object({
   kind: z.enum(["create", "update", "archive", "unchanged"]),

@@ -1,11 +1,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { HttpEnv } from "../http-env.js";
-import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import {
+  customerIdSchema as customerId,
+  jsonResponse,
+  problemResponse,
+  problemResponses,
+} from "../openapi-schemas.js";
 import { customerAccessible, secured } from "../route-access.js";
 
 /** The checkout module's routes: hosted checkouts, embedded payments, and a customer's checkouts. */
 
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Billing"];
 
 export const checkoutRoute = createRoute(

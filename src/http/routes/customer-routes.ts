@@ -1,12 +1,16 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { BillhookError } from "../../kernel/index.js";
 import type { HttpEnv } from "../http-env.js";
-import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import {
+  customerIdSchema as customerId,
+  jsonResponse,
+  problemResponse,
+  problemResponses,
+} from "../openapi-schemas.js";
 import { secured } from "../route-access.js";
 
 /** The customers module's routes: a customer made sure of at the provider, and its portal. */
 
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Billing"];
 
 export const portalRoute = createRoute(

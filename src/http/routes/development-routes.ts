@@ -2,10 +2,13 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { BillhookError, newId } from "../../kernel/index.js";
 import { simulatedPurchase } from "../../modules/billing/index.js";
 import type { HttpEnv } from "../http-env.js";
-import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import {
+  customerIdSchema as customerId,
+  jsonResponse,
+  problemResponse,
+  problemResponses,
+} from "../openapi-schemas.js";
 import { secured } from "../route-access.js";
-
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 
 const simulateRoute = createRoute(
   secured("admin", {

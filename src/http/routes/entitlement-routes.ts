@@ -1,13 +1,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Billhook } from "../../engine.js";
 import type { HttpEnv } from "../http-env.js";
-import { jsonResponse, problemResponse, problemResponses } from "../openapi-schemas.js";
+import {
+  customerIdSchema as customerId,
+  jsonResponse,
+  problemResponse,
+  problemResponses,
+} from "../openapi-schemas.js";
 import { RateLimitedError, rateLimitHeaders } from "../rate-limit-headers.js";
 import { customerAccessible } from "../route-access.js";
 
 /** The entitlements module's routes: `check` and a customer's active entitlements. */
 
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Billing"];
 
 const checkResultSchema = z

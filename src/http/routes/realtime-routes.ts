@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { HttpEnv } from "../http-env.js";
-import { problemResponses } from "../openapi-schemas.js";
+import { customerIdSchema as customerId, problemResponses } from "../openapi-schemas.js";
 import { customerAccessible } from "../route-access.js";
 
-const customerId = z.string().min(1).max(200).openapi({ example: "user_123" });
 const tags = ["Realtime"];
 
 const eventsRoute = createRoute(
