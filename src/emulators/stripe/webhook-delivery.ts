@@ -41,7 +41,9 @@ export class StripeWebhookDispatcher {
     this.pending += 1;
     if (this.options.faults.roll("webhookReorder")) {
       // Held back on the wall clock so the next event gets a real chance to overtake it.
-      this.later(this.options.faults.settings.webhookReorderHoldMs, () => this.chain(endpoint.id, event.id, 1));
+      this.later(this.options.faults.settings.webhookReorderHoldMs, () =>
+        this.chain(endpoint.id, event.id, 1),
+      );
       return;
     }
     this.chain(endpoint.id, event.id, 1);
