@@ -17,10 +17,8 @@ import type { HttpEnv } from "../http-env.js";
 export const refuseUnsafeText = createMiddleware<HttpEnv>(async (c, next) => {
   const issues = [...pathAndQueryIssues(c), ...(await bodyIssues(c))];
   if (issues.length > 0) {
-    throw new ValidationError(
-      "Text may not contain U+0000 (NUL) or unpaired UTF-16 surrogates.",
-      issues.slice(0, issuesMax),
-    );
+    // The same detail as the routes' own validation; the issues say which rule was broken, where.
+    throw new ValidationError("The request is invalid.", issues.slice(0, issuesMax));
   }
   await next();
 });
