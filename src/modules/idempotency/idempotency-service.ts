@@ -36,8 +36,10 @@ export interface IdempotencyOptions {
 
 export const defaultIdempotencyOptions: IdempotencyOptions = {
   retentionMs: dayMs,
-  leaseTtlMs: 3_000,
-  leaseRenewIntervalMs: 1_000,
+  // 2 s unrenewed, renewed every 0.5 s: a crashed instance's claims free within about 2 s, leaving
+  // room in the 5 s a retry must resolve in for the retry's own back-off and request.
+  leaseTtlMs: 2_000,
+  leaseRenewIntervalMs: 500,
 };
 
 export interface IdempotencyServiceOptions extends Partial<IdempotencyOptions> {
